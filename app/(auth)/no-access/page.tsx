@@ -1,0 +1,9 @@
+import { NotAllowed } from "@/components/shell/not-allowed";
+
+export default function NoAccess() {
+  return (
+    <main className="p-10">
+      <NotAllowed reason="Your account has no merchant memberships." />
+    </main>
+  );
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listCases } from "../cases/queries";
+import { createTestDb, type TestDb } from "../testing/db";
+import { MODEL_AFTER, MODEL_BEFORE, seedDemo, type SeedSummary } from "./seed";
+
+describe("seedDemo", () => {
+  let t: TestDb;
+  let summary: SeedSummary | null;
+  const now = new Date("2026-11-20T08:00:00Z");
+  beforeAll(async () => {
+    t = await createTestDb();
+    summary = await seedDemo(t.prisma, { reasoningKey: randomBytes(32), now, casesPerMerchant: 600 });
+  });
+  afterAll(() => t.dispose());
+
+  it("creates two merchants with a user per role each, and cases with decisions, ledger and audit rows", async () => {
+    expect(summary).toMatchObject({ merchants: 2, cases: 1_200 });
+    expect(await t.prisma.membership.count()).toBe(10);
+    expect(await t.prisma.aiDecision.count()).toBe(1_200);
+    expect(await t.prisma.apiCall.count()).toBeGreaterThan(1_200);
+    expect(await t.prisma.auditEvent.count()).toBeGreaterThan(2_400);
+  });
+
+  it("routes around 15% to review and leaves work open", () => {
+    expect(summary!.reviewShare).toBeGreaterThan(0.1);
+    expect(summary!.reviewShare).toBeLessThan(0.22);
+    expect(summary!.open).toBeGreaterThan(0);
+  });
+
+  it("shifts the score distribution and the model in the last two weeks", async () => {
+    const rows = await t.runner.query<{ model: string; avg: string }>(
+      `SELECT "modelVersion" AS model, avg("riskScore")::text AS avg FROM "AiDecision" WHERE "riskScore" IS NOT NULL GROUP BY 1`,
+    );
+    const avg = Object.fromEntries(rows.map((r) => [r.model, Number(r.avg)]));
+    expect(avg[MODEL_AFTER]! - avg[MODEL_BEFORE]!).toBeGreaterThan(0.04);
+  });
+
+  it("keeps money exact: refunded never exceeds paid, amounts are integers", async () => {
+    const bad = await t.prisma.case.count({ where: { refundedAmountFen: { gt: t.prisma.case.fields.paidAmountFen } } });
+    expect(bad).toBe(0);
+  });
+
+  it("is deterministic and does not seed twice", async () => {
+    expect(await seedDemo(t.prisma, { reasoningKey: randomBytes(32), now })).toBeNull();
+    const other = await createTestDb();
+    try {
+      await seedDemo(other.prisma, { reasoningKey: randomBytes(32), now, casesPerMerchant: 100 });
+      const pick = (p: TestDb["prisma"]) => p.case.findMany({ orderBy: { id: "asc" }, take: 20, select: { id: true, requestedAmountFen: true, status: true, route: true } });
+      expect(await pick(other.prisma)).toEqual(await pick(t.prisma));
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it("lists one merchant's cases only, filtered and paged", async () => {
+    const page = await listCases(t.prisma, "m-teahouse", { page: 2, status: "REFUNDED" }, 25);
+    expect(page.rows).toHaveLength(25);
+    expect(page.rows.every((r) => r.status === "REFUNDED" && r.outTradeNo.startsWith("TEA"))).toBe(true);
+    const all = await listCases(t.prisma, "m-teahouse", { page: 1 }, 25);
+    expect(all.total).toBe(600);
+  });
+});
