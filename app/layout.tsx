@@ -1,4 +1,5 @@
 import "@fontsource-variable/inter";
+import "@fontsource-variable/noto-sans-sc";
 import "./globals.css";
 import type { Metadata } from "next";
 import { Providers } from "@/components/providers";
