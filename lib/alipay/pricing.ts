@@ -1,0 +1,118 @@
+/**
+ * The versioned list-price table. CNY amounts are integer micro-yuan (1e-6 CNY) in code and
+ * decimal strings with 6 places ("0.020000") outwards, which is what Decimal(18,6) stores.
+ */
+
+const MICRO_PER_YUAN = 1_000_000;
+const MICRO_PER_FEN = 10_000;
+const DECIMAL_RE = /^(\d+)(?:\.(\d{1,6}))?$/;
+
+export type Micro = number;
+
+export interface PriceTable {
+  version: string;
+  riskScore: Micro;
+  riskScoreCrossBorder: Micro;
+  /** per started 1,000 characters of request + response text (see refundAssessChars) */
+  refundAssessPerThousandChars: Micro;
+  disputeAnalyze: Micro;
+  /** percent off list for the batch tier */
+  batchDiscountPercent: number;
+  /** transaction fee on the refunded amount, in basis points (60 = 0.6%) */
+  refundFeeBasisPoints: number;
+}
+
+export const PRICE_TABLES: Record<string, PriceTable> = {
+  "2026-11-list": {
+    version: "2026-11-list",
+    riskScore: 20_000,
+    riskScoreCrossBorder: 50_000,
+    refundAssessPerThousandChars: 30_000,
+    disputeAnalyze: 50_000,
+    batchDiscountPercent: 30,
+    refundFeeBasisPoints: 60,
+  },
+};
+
+export const CURRENT_PRICE_VERSION = "2026-11-list";
+
+export function priceTable(version: string = CURRENT_PRICE_VERSION): PriceTable {
+  const table = PRICE_TABLES[version];
+  if (!table) throw new RangeError(`unknown price table version: ${version}`);
+  return table;
+}
+
+function assertMicro(m: Micro): void {
+  if (!Number.isSafeInteger(m)) throw new RangeError(`micro-yuan must be a safe integer, got ${m}`);
+}
+
+/** "0.02" -> 20000. Strict: up to 6 decimals, no sign or exponent. */
+export function parseMicro(s: string): Micro {
+  const m = DECIMAL_RE.exec(s);
+  if (!m) throw new RangeError(`not a CNY decimal: ${JSON.stringify(s)}`);
+  const micro = Number(m[1]) * MICRO_PER_YUAN + Number((m[2] ?? "").padEnd(6, "0"));
+  assertMicro(micro);
+  return micro;
+}
+
+/** 20000 -> "0.020000" */
+export function formatMicro(micro: Micro): string {
+  assertMicro(micro);
+  const sign = micro < 0 ? "-" : "";
+  const abs = Math.abs(micro);
+  return `${sign}${Math.floor(abs / MICRO_PER_YUAN)}.${(abs % MICRO_PER_YUAN).toString().padStart(6, "0")}`;
+}
+
+export function fenToMicro(fen: number): Micro {
+  const micro = fen * MICRO_PER_FEN;
+  assertMicro(micro);
+  return micro;
+}
+
+/** Characters are Unicode code points, so Chinese text counts one per character. */
+export function countChars(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Billed on every started thousand (1..1000 chars = 1 unit), the usual per-unit billing rule. */
+export function refundAssessUnits(chars: number): number {
+  return Math.max(1, Math.ceil(chars / 1000));
+}
+
+export type PricedCall =
+  | { endpoint: "risk_score"; crossBorder: boolean }
+  | { endpoint: "refund_assess"; chars: number }
+  | { endpoint: "dispute_analyze" };
+
+export type Tier = "standard" | "batch";
+
+/** Batch discount rounds half up to the micro-yuan (every list price here divides exactly). */
+export function applyTier(listMicro: Micro, tier: Tier, table: PriceTable = priceTable()): Micro {
+  if (tier === "standard") return listMicro;
+  return Math.floor((listMicro * (100 - table.batchDiscountPercent) + 50) / 100);
+}
+
+export function listPrice(call: PricedCall, table: PriceTable = priceTable()): Micro {
+  switch (call.endpoint) {
+    case "risk_score":
+      return call.crossBorder ? table.riskScoreCrossBorder : table.riskScore;
+    case "refund_assess":
+      return refundAssessUnits(call.chars) * table.refundAssessPerThousandChars;
+    case "dispute_analyze":
+      return table.disputeAnalyze;
+  }
+}
+
+export function callPrice(call: PricedCall, tier: Tier, table: PriceTable = priceTable()): Micro {
+  return applyTier(listPrice(call, table), tier, table);
+}
+
+/** 0.6% of the refunded amount: fen * 10,000 micro * bp / 10,000 = fen * bp, exact. */
+export function refundFee(refundedFen: number, table: PriceTable = priceTable()): Micro {
+  if (!Number.isSafeInteger(refundedFen) || refundedFen < 0) throw new RangeError(`bad refund amount ${refundedFen}`);
+  const micro = refundedFen * table.refundFeeBasisPoints;
+  assertMicro(micro);
+  return micro;
+}
