@@ -18,7 +18,7 @@ test("every console page sends a signed-out visitor to sign-in", async ({ page }
 
 const EXPECTED_NAV: Record<string, string[]> = {
   [ACCOUNTS.agent]: ["review", "cases", "disputes"],
-  [ACCOUNTS.admin]: ["review", "cases", "disputes", "thresholds", "insights", "costs", "audit"],
+  [ACCOUNTS.admin]: ["review", "cases", "disputes", "thresholds", "insights", "costs", "audit", "apiKeys"],
   [ACCOUNTS.finance]: ["cases", "insights", "costs"],
   [ACCOUNTS.auditor]: ["review", "cases", "disputes", "thresholds", "insights", "costs", "audit"],
   [ACCOUNTS.gadgetsAgent]: ["review", "cases", "disputes"],

@@ -1,4 +1,4 @@
-import { BarChart3, ClipboardList, Coins, FileText, Gavel, Inbox, SlidersHorizontal } from "lucide-react";
+import { BarChart3, ClipboardList, Coins, FileText, Gavel, Inbox, KeyRound, SlidersHorizontal } from "lucide-react";
 import { getT } from "@/lib/i18n/server";
 import type { NavKey } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -15,6 +15,7 @@ const ICONS: Record<NavKey, React.ComponentType<{ className?: string }>> = {
   insights: BarChart3,
   costs: Coins,
   audit: FileText,
+  apiKeys: KeyRound,
 };
 
 export async function AppShell({

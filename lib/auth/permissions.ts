@@ -47,6 +47,7 @@ export const NAV = [
   { key: "insights", href: "insights", scope: "insights:read" },
   { key: "costs", href: "costs", scope: "costs:read" },
   { key: "audit", href: "audit", scope: "audit:read" },
+  { key: "apiKeys", href: "settings/api-keys", scope: "apikeys:manage" },
 ] as const satisfies readonly { key: string; href: string; scope: Scope }[];
 
 export type NavKey = (typeof NAV)[number]["key"];

@@ -1,7 +1,9 @@
 import { connection } from "../db";
 import { seedDemo } from "../demo/seed";
 import { EnvError, loadEnv } from "../env";
+import { runWorker } from "../jobs/worker";
 import { secrets } from "./secrets";
+import { registerOpenTrades, services } from "./services";
 
 const holder = globalThis as typeof globalThis & { __consoleRuntime?: Promise<void> };
 
@@ -31,5 +33,17 @@ async function boot() {
     const started = Date.now();
     const summary = await seedDemo(conn.prisma, { reasoningKey: secrets(env).reasoningKey });
     if (summary) console.log(`[demo] seeded ${summary.cases} cases into ${env.dataDir} in ${Date.now() - started} ms`);
+  }
+  // PGlite is single-process, so with the embedded database the worker must live here.
+  if (env.EMBEDDED_WORKER ?? env.embedded) {
+    const s = await services();
+    if (s.sandbox) {
+      const trades = await registerOpenTrades(s);
+      console.log(`[sandbox] Alipay sandbox on ${s.sandbox.url} (${trades} open trades registered)`);
+    }
+    const stop = new AbortController();
+    process.once("SIGTERM", () => stop.abort());
+    void runWorker(s.deps, { signal: stop.signal });
+    console.log("[worker] running in this process");
   }
 }

@@ -1,0 +1,133 @@
+import { expect, test, type Page } from "@playwright/test";
+import { ACCOUNTS, signIn, TEA, useLanguage } from "./fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+async function status(page: Page) {
+  return page.getByTestId("case-page").getAttribute("data-status");
+}
+
+async function nextByKeyboard(page: Page) {
+  const before = page.url();
+  await page.keyboard.press("n");
+  await expect(page).not.toHaveURL(before);
+  await expect(page.getByTestId("case-page")).toBeVisible();
+  await expect(page.getByTestId("you-hold")).toBeVisible();
+}
+
+test.beforeEach(async ({ page }) => {
+  await useLanguage(page, "en");
+});
+
+test("the queue shows lanes with counts, most urgent first, and the shortcuts", async ({ page }) => {
+  await signIn(page, ACCOUNTS.agent);
+  await page.goto(`${TEA}/review`);
+  await expect(page.getByTestId("queue-row").first()).toBeVisible();
+  expect(Number(await page.getByTestId("lane-count-all").textContent())).toBeGreaterThan(5);
+  await page.keyboard.press("?");
+  await expect(page.getByTestId("shortcuts-dialog")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("shortcuts-dialog")).toBeHidden();
+  await page.keyboard.press("j");
+  await expect(page.getByTestId("queue-row").nth(1)).toHaveAttribute("data-active", "true");
+  await page.screenshot({ path: "test-results/screens/review-queue.png" });
+});
+
+test("an agent claims, approves, partially refunds and rejects with the keyboard only", async ({ page }) => {
+  await signIn(page, ACCOUNTS.agent);
+  await page.goto(`${TEA}/review?kind=REFUND`);
+  await expect(page.getByTestId("queue-row").first()).toBeVisible();
+
+  // 1: approve → the refund is sent and the case ends REFUNDED
+  await nextByKeyboard(page);
+  const first = page.url();
+  await page.keyboard.press("a");
+  await expect(page.getByTestId("decision-form")).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("case-status")).toContainText("Refunded", { timeout: 30_000 });
+  await page.screenshot({ path: "test-results/screens/case-refunded.png", fullPage: true });
+
+  // 2: partial refund of 1.00 CNY
+  await page.keyboard.press("n");
+  await expect(page).not.toHaveURL(first);
+  await expect(page.getByTestId("you-hold")).toBeVisible();
+  const second = page.url();
+  await page.keyboard.press("p");
+  await expect(page.getByTestId("partial-amount")).toBeFocused();
+  await page.keyboard.type("1.00");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("case-status")).toContainText("Refunded", { timeout: 30_000 });
+  await expect(page.getByTestId("refunded-amount")).toContainText("CN¥1.00");
+
+  // 3: reject
+  await page.keyboard.press("n");
+  await expect(page).not.toHaveURL(second);
+  await expect(page.getByTestId("you-hold")).toBeVisible();
+  await page.keyboard.press("r");
+  await expect(page.getByTestId("decision-form")).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("case-status")).toContainText("Rejected");
+  await expect(page.getByTestId("timeline")).toContainText("case.rejected");
+  expect(await status(page)).toBe("REJECTED");
+});
+
+test("a second agent sees a claimed case as held and cannot decide it", async ({ page, browser }) => {
+  await signIn(page, ACCOUNTS.agent);
+  await page.goto(`${TEA}/review?kind=REFUND`);
+  const href = await page.getByTestId("queue-row").first().locator("a").getAttribute("href");
+  await page.goto(href!);
+  await expect(page.getByTestId("you-hold")).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/case-page.png", fullPage: true });
+
+  const other = await browser.newContext();
+  await other.addCookies([{ name: "console-locale", value: "en", domain: "127.0.0.1", path: "/" }]);
+  const second = await other.newPage();
+  await signIn(second, ACCOUNTS.twoMerchants);
+  await second.goto(href!);
+  await expect(second.getByTestId("held-by")).toContainText("Li Na");
+  await expect(second.getByTestId("choose-approve")).toHaveCount(0);
+  await second.goto(`${TEA}/review?kind=REFUND`);
+  await expect(second.locator(`[data-testid=queue-row][data-case-id="${href!.split("/").pop()}"] [data-testid=holder]`)).toContainText("Li Na");
+  await other.close();
+});
+
+test("a double-click on submit sends one refund", async ({ page }) => {
+  await signIn(page, ACCOUNTS.agent);
+  await page.goto(`${TEA}/review?kind=REFUND`);
+  await nextByKeyboard(page);
+  await page.getByTestId("choose-approve").click();
+  await page.getByTestId("submit-decision").dblclick();
+  await expect(page.getByTestId("case-status")).toContainText("Refunded", { timeout: 30_000 });
+  const timeline = page.getByTestId("timeline");
+  await expect(timeline.getByText("case.approved", { exact: true })).toHaveCount(1);
+  await expect(timeline.getByText("refund.executed", { exact: true })).toHaveCount(1);
+});
+
+test("bulk reject asks for confirmation with the total and takes the cases off the queue", async ({ page }) => {
+  await signIn(page, ACCOUNTS.gadgetsAgent);
+  await page.goto("/m/m-gadgets/review?kind=REFUND");
+  const rows = page.getByTestId("queue-row");
+  await expect(rows.first()).toBeVisible();
+  const ids = [await rows.nth(0).getAttribute("data-case-id"), await rows.nth(1).getAttribute("data-case-id")];
+  await page.keyboard.press("x");
+  await page.keyboard.press("j");
+  await page.keyboard.press("x");
+  await expect(page.getByTestId("bulk-bar")).toContainText("2 selected");
+  await page.getByTestId("bulk-reject").click();
+  await expect(page.getByTestId("bulk-confirm")).toContainText(/Reject 2 cases totalling CN¥[\d,.]+\?/);
+  await page.getByTestId("bulk-confirm-button").click();
+  await expect(page.getByTestId("queue-notice")).toContainText("2 decided, 0 could not be decided");
+  for (const id of ids) await expect(page.locator(`[data-case-id="${id}"]`)).toHaveCount(0);
+});
+
+test("finance cannot open the queue; an auditor reads the reasoning log, which is audited", async ({ page }) => {
+  await signIn(page, ACCOUNTS.auditor);
+  await page.goto(`${TEA}/cases?status=REFUNDED`);
+  await page.getByTestId("case-row").first().locator("a").click();
+  await expect(page.getByTestId("ai-panel")).toBeVisible();
+  await page.getByTestId("show-reasoning").click();
+  await expect(page.getByTestId("reasoning-log")).toContainText("PROMPT");
+  await page.reload();
+  await expect(page.getByTestId("timeline")).toContainText("reasoning.read");
+  await expect(page.getByTestId("choose-approve")).toHaveCount(0);
+});

@@ -1,0 +1,47 @@
+import type { PrismaClient } from "../generated/prisma/client";
+
+export type JobKind = "assess" | "execute_refund" | "submit_feedback";
+
+export interface ClaimedJob {
+  id: string;
+  merchantId: string;
+  kind: JobKind;
+  caseId: string;
+  attempts: number;
+}
+
+export const JOB_LEASE_MS = 60_000;
+export const MAX_JOB_ATTEMPTS = 8;
+
+/**
+ * Takes up to `limit` runnable jobs: queued ones that are due, and running ones whose worker's
+ * lease expired (it died mid-job). SKIP LOCKED lets any number of workers share the table.
+ */
+export async function claimJobs(prisma: PrismaClient, workerId: string, limit: number, leaseMs = JOB_LEASE_MS): Promise<ClaimedJob[]> {
+  return prisma.$queryRaw<ClaimedJob[]>`
+    UPDATE "Job" SET status = 'RUNNING', "lockedBy" = ${workerId}, attempts = attempts + 1,
+      "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000}), "updatedAt" = now()
+    WHERE id IN (
+      SELECT id FROM "Job"
+      WHERE (status = 'QUEUED' AND "runAt" <= now()) OR (status = 'RUNNING' AND "leaseUntil" < now())
+      ORDER BY "runAt"
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, "merchantId", kind, "caseId", attempts`;
+}
+
+/** Only the lease holder may finish a job: a worker that lost its lease must not overwrite. */
+export async function completeJob(prisma: PrismaClient, job: ClaimedJob, workerId: string) {
+  await prisma.job.updateMany({ where: { id: job.id, lockedBy: workerId, status: "RUNNING" }, data: { status: "DONE", leaseUntil: null } });
+}
+
+export async function retryJob(prisma: PrismaClient, job: ClaimedJob, workerId: string, error: string) {
+  const done = job.attempts >= MAX_JOB_ATTEMPTS;
+  const backoffMs = Math.min(5 * 60_000, 1_000 * 2 ** job.attempts);
+  await prisma.job.updateMany({
+    where: { id: job.id, lockedBy: workerId, status: "RUNNING" },
+    data: { status: done ? "FAILED" : "QUEUED", lastError: error.slice(0, 500), leaseUntil: null, runAt: new Date(Date.now() + backoffMs) },
+  });
+  return done;
+}

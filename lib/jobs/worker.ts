@@ -1,0 +1,42 @@
+import { randomUUID } from "node:crypto";
+import { assessCase } from "../workflows/assess";
+import type { StepResult, WorkflowDeps } from "../workflows/deps";
+import { executeRefund } from "../workflows/execute";
+import { submitDisputeFeedback } from "../workflows/feedback";
+import { claimJobs, completeJob, retryJob, type ClaimedJob, type JobKind } from "./queue";
+
+const HANDLERS: Record<JobKind, (deps: WorkflowDeps, merchantId: string, caseId: string) => Promise<StepResult>> = {
+  assess: assessCase,
+  execute_refund: executeRefund,
+  submit_feedback: submitDisputeFeedback,
+};
+
+export async function runJob(deps: WorkflowDeps, job: ClaimedJob, workerId: string) {
+  try {
+    await HANDLERS[job.kind](deps, job.merchantId, job.caseId);
+    await completeJob(deps.prisma, job, workerId);
+  } catch (err) {
+    const gaveUp = await retryJob(deps.prisma, job, workerId, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+    if (gaveUp) console.error(`[worker] job ${job.id} (${job.kind} ${job.caseId}) failed for good:`, err);
+  }
+}
+
+/** Runs one batch of due jobs; returns how many it ran. */
+export async function drainOnce(deps: WorkflowDeps, workerId: string, concurrency = 4): Promise<number> {
+  const jobs = await claimJobs(deps.prisma, workerId, concurrency);
+  await Promise.all(jobs.map((job) => runJob(deps, job, workerId)));
+  return jobs.length;
+}
+
+/** The worker loop: polls while idle, runs `concurrency` jobs at a time, stops on abort. */
+export async function runWorker(deps: WorkflowDeps, { signal, concurrency = 4, idleMs = 500, workerId = `w-${randomUUID().slice(0, 8)}` }: { signal: AbortSignal; concurrency?: number; idleMs?: number; workerId?: string }) {
+  while (!signal.aborted) {
+    let ran = 0;
+    try {
+      ran = await drainOnce(deps, workerId, concurrency);
+    } catch (err) {
+      console.error("[worker] polling failed:", err instanceof Error ? err.message : err);
+    }
+    if (ran === 0) await new Promise((r) => setTimeout(r, idleMs));
+  }
+}

@@ -1,0 +1,93 @@
+import { Prisma, type PrismaClient } from "../generated/prisma/client";
+import type { CaseKind, CaseStatus } from "../generated/prisma/enums";
+import { LANE_REASONS, LANES, type Lane, type QueueFilters } from "./schemas";
+
+export const CLAIM_MS = 15 * 60_000;
+
+/**
+ * Priority: the time a case is due (dispute deadline, else 24 h after it arrived), brought
+ * forward by 6 s per CNY, at most 12 h, so large amounts come first among cases due alike.
+ */
+const PRIORITY = Prisma.sql`(COALESCE(c."disputeDeadline", c."createdAt" + interval '24 hours') - LEAST(c."requestedAmountFen", 720000) * interval '60 milliseconds')`;
+
+function laneCondition(lane: Lane): Prisma.Sql {
+  if (lane === "escalated") return Prisma.sql`c.status = 'ESCALATED'`;
+  if (lane === "disputes_due") return Prisma.sql`c.status = 'REVIEW' AND c.kind = 'DISPUTE'`;
+  return Prisma.sql`c.status = 'REVIEW' AND c."routeReasons" && ${LANE_REASONS[lane]}::text[]`;
+}
+
+function filterConditions(f: QueueFilters): Prisma.Sql[] {
+  const parts: Prisma.Sql[] = [];
+  if (f.lane) parts.push(laneCondition(f.lane));
+  if (f.kind) parts.push(Prisma.sql`c.kind = ${f.kind}::"CaseKind"`);
+  if (f.category) parts.push(Prisma.sql`c."merchantCategory" = ${f.category}`);
+  if (f.minAmount !== undefined) parts.push(Prisma.sql`c."requestedAmountFen" >= ${f.minAmount}`);
+  if (f.maxAmount !== undefined) parts.push(Prisma.sql`c."requestedAmountFen" <= ${f.maxAmount}`);
+  if (f.maxAgeHours !== undefined) parts.push(Prisma.sql`c."createdAt" >= now() - make_interval(hours => ${f.maxAgeHours})`);
+  return parts;
+}
+
+function where(merchantId: string, f: QueueFilters) {
+  return Prisma.join([Prisma.sql`c."merchantId" = ${merchantId}`, Prisma.sql`c.status IN ('REVIEW', 'ESCALATED')`, ...filterConditions(f)], " AND ");
+}
+
+export async function laneCounts(prisma: PrismaClient, merchantId: string): Promise<Record<Lane, number>> {
+  const selects = Prisma.join(
+    LANES.map((lane) => Prisma.sql`count(*) FILTER (WHERE ${laneCondition(lane)})::int AS ${Prisma.raw(lane)}`),
+    ", ",
+  );
+  const [row] = await prisma.$queryRaw<Record<Lane, number>[]>`
+    SELECT ${selects}, count(*)::int AS total FROM "Case" c WHERE c."merchantId" = ${merchantId} AND c.status IN ('REVIEW', 'ESCALATED')`;
+  return row!;
+}
+
+export interface QueueRow {
+  id: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  outTradeNo: string;
+  requestedAmountFen: number;
+  merchantCategory: string;
+  routeReasons: string[];
+  createdAt: Date;
+  dueAt: Date;
+  claimedById: string | null;
+  claimedByName: string | null;
+  claimExpiresAt: Date | null;
+  version: number;
+  riskScore: string | null;
+  confidence: string | null;
+  recommendation: string | null;
+}
+
+export async function listQueue(prisma: PrismaClient, merchantId: string, filters: QueueFilters, limit = 100): Promise<QueueRow[]> {
+  return prisma.$queryRaw<QueueRow[]>`
+    SELECT c.id, c.kind, c.status, c."outTradeNo", c."requestedAmountFen", c."merchantCategory", c."routeReasons", c."createdAt",
+           COALESCE(c."disputeDeadline", c."createdAt" + interval '24 hours') AS "dueAt",
+           CASE WHEN c."claimExpiresAt" > now() THEN c."claimedById" END AS "claimedById",
+           CASE WHEN c."claimExpiresAt" > now() THEN u.name END AS "claimedByName",
+           CASE WHEN c."claimExpiresAt" > now() THEN c."claimExpiresAt" END AS "claimExpiresAt",
+           c.version, d."riskScore"::text AS "riskScore", d.confidence::text AS confidence, d.recommendation
+    FROM "Case" c
+    LEFT JOIN "User" u ON u.id = c."claimedById"
+    LEFT JOIN LATERAL (SELECT "riskScore", confidence, recommendation FROM "AiDecision" WHERE "merchantId" = c."merchantId" AND "caseId" = c.id ORDER BY "createdAt" DESC LIMIT 1) d ON true
+    WHERE ${where(merchantId, filters)}
+    ORDER BY ${PRIORITY}, c.id
+    LIMIT ${limit}`;
+}
+
+/** Claims the highest-priority open case nobody else holds, atomically; null when none is left. */
+export async function claimNext(prisma: PrismaClient, merchantId: string, userId: string, filters: QueueFilters = {}, now = new Date()): Promise<string | null> {
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    UPDATE "Case" SET "claimedById" = ${userId}, "claimExpiresAt" = ${new Date(now.getTime() + CLAIM_MS)}
+    WHERE id = (
+      SELECT c.id FROM "Case" c
+      WHERE ${where(merchantId, filters)}
+        AND (c."claimedById" IS NULL OR c."claimExpiresAt" < ${now})
+      ORDER BY ${PRIORITY}, c.id
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id`;
+  return rows[0]?.id ?? null;
+}
