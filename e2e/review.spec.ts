@@ -42,7 +42,7 @@ test("an agent claims, approves, partially refunds and rejects with the keyboard
   await nextByKeyboard(page);
   const first = page.url();
   await page.keyboard.press("a");
-  await expect(page.getByTestId("decision-form")).toBeVisible();
+  await expect(page.getByTestId("submit-decision")).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("case-status")).toContainText("Refunded", { timeout: 30_000 });
   await page.screenshot({ path: "test-results/screens/case-refunded.png", fullPage: true });
@@ -64,7 +64,8 @@ test("an agent claims, approves, partially refunds and rejects with the keyboard
   await expect(page).not.toHaveURL(second);
   await expect(page.getByTestId("you-hold")).toBeVisible();
   await page.keyboard.press("r");
-  await expect(page.getByTestId("decision-form")).toBeVisible();
+  await expect(page.getByTestId("submit-decision")).toBeFocused();
+  await expect(page.getByTestId("submit-decision")).toContainText("Reject");
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("case-status")).toContainText("Rejected");
   await expect(page.getByTestId("timeline")).toContainText("case.rejected");

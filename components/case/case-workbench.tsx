@@ -70,11 +70,6 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
     setAction(next);
     setReasonCode(REASON_CODES[next][0]);
     setMessage(null);
-    // Keyboard flow: Enter then submits (partial: after checking the amount).
-    setTimeout(() => {
-      if (next === "partial") (document.getElementById("amount") as HTMLInputElement | null)?.select();
-      else document.getElementById("submit-decision")?.focus();
-    }, 0);
   }
 
   function goNext() {
@@ -192,7 +187,9 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
               ))}
             </div>
             {action && (
-              <form onSubmit={submitDecision} className="space-y-3" data-testid="decision-form">
+              // Remounted per action so focus lands where Enter does the right thing: the submit button,
+              // or the amount of a partial refund.
+              <form key={action} onSubmit={submitDecision} className="space-y-3" data-testid="decision-form">
                 <div className="space-y-1">
                   <Label htmlFor="reasonCode">{t("case.reasonCode")}</Label>
                   <Select id="reasonCode" className="w-full" value={reasonCode} onChange={(e) => setReasonCode(e.target.value)}>
@@ -208,14 +205,14 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
                     <Label htmlFor="amount">
                       {t("case.amount")} · {t("case.refundable")} {fenToYuan(c.refundableFen)}
                     </Label>
-                    <Input id="amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="partial-amount" />
+                    <Input id="amount" autoFocus onFocus={(e) => e.currentTarget.select()} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="partial-amount" />
                   </div>
                 )}
                 <div className="space-y-1">
                   <Label htmlFor="note">{t("case.note")}</Label>
                   <Textarea id="note" rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />
                 </div>
-                <Button id="submit-decision" type="submit" className="w-full" disabled={pending} data-testid="submit-decision">
+                <Button id="submit-decision" autoFocus={action !== "partial"} type="submit" className="w-full" disabled={pending} data-testid="submit-decision">
                   {pending ? t("case.submitting") : `${t("case.submit")} · ${t(`case.${action}`)}`}
                 </Button>
               </form>

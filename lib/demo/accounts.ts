@@ -3,8 +3,9 @@ import type { Role } from "../generated/prisma/enums";
 export const DEMO_PASSWORD = "demo-password";
 
 export const DEMO_MERCHANTS = [
-  { id: "m-teahouse", name: "Hangzhou Tea House", timeZone: "Asia/Shanghai" },
-  { id: "m-gadgets", name: "Shenzhen Gadget Co.", timeZone: "Asia/Shanghai" },
+  // The demo sandbox has one Alipay app; it acts for the tea house (live complaints arrive there).
+  { id: "m-teahouse", name: "Hangzhou Tea House", timeZone: "Asia/Shanghai", alipayAppId: "2021000000000001" },
+  { id: "m-gadgets", name: "Shenzhen Gadget Co.", timeZone: "Asia/Shanghai", alipayAppId: null },
 ] as const;
 
 export type DemoMerchantId = (typeof DEMO_MERCHANTS)[number]["id"];

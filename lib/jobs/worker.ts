@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { pollComplaints } from "../disputes/intake";
 import { assessCase } from "../workflows/assess";
 import type { StepResult, WorkflowDeps } from "../workflows/deps";
 import { executeRefund } from "../workflows/execute";
@@ -39,4 +40,20 @@ export async function runWorker(deps: WorkflowDeps, { signal, concurrency = 4, i
     }
     if (ran === 0) await new Promise((r) => setTimeout(r, idleMs));
   }
+}
+
+export const COMPLAINT_POLL_MS = 5 * 60_000;
+
+/** The safety net for lost complaint notifications, for every merchant with an Alipay app. */
+export function startComplaintPolling(s: { deps: WorkflowDeps }, signal: AbortSignal, everyMs = COMPLAINT_POLL_MS) {
+  const poll = async () => {
+    try {
+      const merchants = await s.deps.prisma.merchant.findMany({ where: { alipayAppId: { not: null } }, select: { id: true } });
+      for (const m of merchants) await pollComplaints(s.deps.prisma, s.deps.client, m.id);
+    } catch (err) {
+      console.error("[worker] complaint poll failed:", err instanceof Error ? err.message : err);
+    }
+  };
+  const timer = setInterval(poll, everyMs);
+  signal.addEventListener("abort", () => clearInterval(timer));
 }

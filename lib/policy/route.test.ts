@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_THRESHOLDS, routeCase, type AiView, type CaseView, type Thresholds } from "./route";
+import { DEFAULT_THRESHOLDS, limitsFor, routeCase, type AiView, type CaseView, type Thresholds } from "./route";
 
 const refund = (amount: number, paid = 100_000): CaseView => ({ kind: "REFUND", requestedAmountFen: amount, paidAmountFen: paid, refundedAmountFen: 0 });
 const ai = (riskScore: number, confidence = 0.9, recommendation: "PASS" | "REVIEW" | "REJECT" = "PASS"): AiView => ({ ok: true, riskScore, confidence, recommendation });
@@ -29,6 +29,15 @@ describe("routeCase", () => {
   it("sends every dispute to a person", () => {
     expect(routeCase({ ...refund(100), kind: "DISPUTE" }, ai(0.05), DEFAULT_THRESHOLDS).route).toBe("REVIEW");
   });
+  it("applies a category's override and the merchant's choices for high risk and AI outages", () => {
+    const th = { ...DEFAULT_THRESHOLDS, overrides: { teaware: { hitlLimitFen: 5_000 } } };
+    expect(routeCase({ ...refund(6_000), merchantCategory: "teaware" }, ai(0.1), th).reasons).toEqual(["ABOVE_AMOUNT_LIMIT"]);
+    expect(routeCase({ ...refund(6_000), merchantCategory: "tea" }, ai(0.1), th).route).toBe("AUTO_APPROVE");
+    expect(routeCase(refund(100), ai(0.9, 0.9, "REJECT"), { ...th, highRiskAction: "REVIEW" }).reasons).toEqual(["HIGH_RISK"]);
+    expect(routeCase(refund(100), { ok: false }, { ...th, aiUnavailable: "AUTO_REJECT" })).toEqual({ route: "AUTO_REJECT", reasons: ["AI_UNAVAILABLE"] });
+    expect(routeCase(refund(30_000), { ok: false }, { ...th, aiUnavailable: "AUTO_REJECT" }).route).toBe("REVIEW");
+  });
+
   it("reviews when the AI's words and score disagree", () => {
     expect(routeCase(refund(100), ai(0.1, 0.95, "REJECT"), DEFAULT_THRESHOLDS).reasons).toContain("AI_DISAGREES_WITH_SCORE");
   });
@@ -40,6 +49,10 @@ describe("routeCase", () => {
     const recs = ["PASS", "REVIEW", "REJECT"] as const;
     for (let i = 0; i < 10_000; i++) {
       const th: Thresholds = {
+        ...DEFAULT_THRESHOLDS,
+        aiUnavailable: rnd() < 0.5 ? "REVIEW" : "AUTO_REJECT",
+        highRiskAction: rnd() < 0.5 ? "REVIEW" : "AUTO_REJECT",
+        overrides: rnd() < 0.5 ? { tea: { hitlLimitFen: Math.floor(rnd() * 100_000), confidenceFloor: rnd() } } : {},
         version: 1,
         autoApproveBelow: Math.round(rnd() * 500) / 1000,
         autoRejectAtOrAbove: 0.5 + Math.round(rnd() * 500) / 1000,
@@ -47,15 +60,21 @@ describe("routeCase", () => {
         hitlLimitFen: Math.floor(rnd() * 100_000),
       };
       const paid = 1 + Math.floor(rnd() * 200_000);
-      const c: CaseView = { kind: rnd() < 0.8 ? "REFUND" : "DISPUTE", paidAmountFen: paid, requestedAmountFen: Math.floor(rnd() * 250_000), refundedAmountFen: Math.floor(rnd() * paid) };
+      const c: CaseView = { kind: rnd() < 0.8 ? "REFUND" : "DISPUTE", merchantCategory: rnd() < 0.5 ? "tea" : "teaware", paidAmountFen: paid, requestedAmountFen: Math.floor(rnd() * 250_000), refundedAmountFen: Math.floor(rnd() * paid) };
       const view: AiView = rnd() < 0.1 ? { ok: false } : { ok: true, riskScore: rnd() * 1.2 - 0.1, confidence: rnd(), recommendation: recs[Math.floor(rnd() * 3)]! };
       const { route } = routeCase(c, view, th);
       if (route === "REVIEW") continue;
-      expect(c.requestedAmountFen).toBeLessThanOrEqual(th.hitlLimitFen);
+      const limits = limitsFor(th, c.merchantCategory);
+      expect(c.requestedAmountFen).toBeLessThanOrEqual(limits.hitlLimitFen);
       expect(c.requestedAmountFen).toBeLessThanOrEqual(c.paidAmountFen - c.refundedAmountFen);
       expect(c.kind).toBe("REFUND");
-      expect(view.ok && view.confidence >= th.confidenceFloor).toBe(true);
-      if (route === "AUTO_APPROVE") expect(view.ok && view.riskScore < th.autoApproveBelow && view.recommendation !== "REJECT").toBe(true);
+      if (route === "AUTO_APPROVE") {
+        expect(view.ok && view.confidence >= limits.confidenceFloor).toBe(true);
+        expect(view.ok && view.riskScore < limits.autoApproveBelow && view.recommendation !== "REJECT").toBe(true);
+      } else {
+        expect(!view.ok ? th.aiUnavailable : th.highRiskAction).toBe("AUTO_REJECT");
+        if (view.ok) expect(view.confidence).toBeGreaterThanOrEqual(limits.confidenceFloor);
+      }
     }
   });
 });

@@ -79,7 +79,7 @@ export async function listQueue(prisma: PrismaClient, merchantId: string, filter
 /** Claims the highest-priority open case nobody else holds, atomically; null when none is left. */
 export async function claimNext(prisma: PrismaClient, merchantId: string, userId: string, filters: QueueFilters = {}, now = new Date()): Promise<string | null> {
   const rows = await prisma.$queryRaw<{ id: string }[]>`
-    UPDATE "Case" SET "claimedById" = ${userId}, "claimExpiresAt" = ${new Date(now.getTime() + CLAIM_MS)}
+    UPDATE "Case" SET "claimedById" = ${userId}, "claimedAt" = ${now}, "claimExpiresAt" = ${new Date(now.getTime() + CLAIM_MS)}
     WHERE id = (
       SELECT c.id FROM "Case" c
       WHERE ${where(merchantId, filters)}

@@ -91,7 +91,10 @@ describe("review queue", () => {
     expect((await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("REVIEW");
     expect(() => decisionInput.parse({ caseId: c.id, version: 0, action: "partial", reasonCode: "PARTIAL_DAMAGED", amount: "1.234" })).toThrow(/at most 2 decimals/);
     expect(() => decisionInput.parse({ caseId: c.id, version: 0, action: "approve", reasonCode: "REJECT_NO_EVIDENCE" })).toThrow(/Not a reason for approve/);
+    await claimCase(t.prisma, M, c.id, alice, new Date(Date.now() - 90_000));
+    await claimCase(t.prisma, M, c.id, alice); // a renewal keeps the first claim time
     await decide(alice, { caseId: c.id, version: c.version, action: "partial", reasonCode: "PARTIAL_DAMAGED", amount: "12.30", note: "box dented" });
+    expect((await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).handlingMs).toBeGreaterThanOrEqual(90_000);
     while ((await drainOnce(h.deps, "w1")) > 0);
     const after = await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     expect(after).toMatchObject({ status: "REFUNDED", refundedAmountFen: 1_230, decisionNote: "box dented" });

@@ -6,7 +6,7 @@ export const LANES = ["ai_review", "low_confidence", "above_limit", "ai_unavaila
 export type Lane = (typeof LANES)[number];
 
 export const LANE_REASONS: Partial<Record<Lane, string[]>> = {
-  ai_review: ["AI_RECOMMENDS_REVIEW", "GREY_BAND", "AI_DISAGREES_WITH_SCORE"],
+  ai_review: ["AI_RECOMMENDS_REVIEW", "GREY_BAND", "AI_DISAGREES_WITH_SCORE", "HIGH_RISK"],
   low_confidence: ["LOW_CONFIDENCE"],
   above_limit: ["ABOVE_AMOUNT_LIMIT", "EXCEEDS_REFUNDABLE"],
   ai_unavailable: ["AI_UNAVAILABLE"],

@@ -13,11 +13,13 @@ export type ClaimResult = { ok: true; expiresAt: Date } | { ok: false; heldBy: s
 /** Opening a case claims it for 15 minutes (renewed while open); someone else's live claim wins. */
 export async function claimCase(prisma: PrismaClient, merchantId: string, caseId: string, userId: string, now = new Date()): Promise<ClaimResult> {
   const expiresAt = new Date(now.getTime() + CLAIM_MS);
-  const taken = await prisma.case.updateMany({
-    where: { id: caseId, merchantId, status: { in: OPEN }, OR: [{ claimedById: null }, { claimedById: userId }, { claimExpiresAt: { lt: now } }] },
-    data: { claimedById: userId, claimExpiresAt: expiresAt },
-  });
-  if (taken.count === 1) return { ok: true, expiresAt };
+  // A renewal by the holder keeps claimedAt: handling time runs from the first claim.
+  const taken = await prisma.$executeRaw`
+    UPDATE "Case" SET "claimedAt" = CASE WHEN "claimedById" = ${userId} AND "claimExpiresAt" >= ${now} THEN "claimedAt" ELSE ${now} END,
+                      "claimedById" = ${userId}, "claimExpiresAt" = ${expiresAt}
+    WHERE id = ${caseId} AND "merchantId" = ${merchantId} AND status IN ('REVIEW', 'ESCALATED')
+      AND ("claimedById" IS NULL OR "claimedById" = ${userId} OR "claimExpiresAt" < ${now})`;
+  if (taken === 1) return { ok: true, expiresAt };
   const c = await prisma.case.findFirst({ where: { id: caseId, merchantId }, select: { status: true, claimedById: true, claimExpiresAt: true } });
   if (!c) throw notFound("This case does not exist for this merchant.");
   if (!OPEN.includes(c.status)) throw conflict("This case is no longer open.");
@@ -26,7 +28,7 @@ export async function claimCase(prisma: PrismaClient, merchantId: string, caseId
 }
 
 export async function releaseCase(prisma: PrismaClient, merchantId: string, caseId: string, userId: string) {
-  await prisma.case.updateMany({ where: { id: caseId, merchantId, claimedById: userId }, data: { claimedById: null, claimExpiresAt: null } });
+  await prisma.case.updateMany({ where: { id: caseId, merchantId, claimedById: userId }, data: { claimedById: null, claimExpiresAt: null, claimedAt: null } });
 }
 
 type Decision = z.output<typeof decisionInput>;
@@ -61,6 +63,8 @@ export async function decideCase(prisma: PrismaClient, merchantId: string, userI
         decisionNote: d.note ?? null,
         claimedById: null,
         claimExpiresAt: null,
+        claimedAt: null,
+        handlingMs: c.claimedById === userId && c.claimedAt ? Math.max(0, now.getTime() - c.claimedAt.getTime()) : null,
         ...(d.action !== "escalate" && { decidedById: userId, decidedAt: now }),
         ...(amount !== null && { approvedAmountFen: amount }),
       },

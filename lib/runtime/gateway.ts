@@ -2,7 +2,7 @@ import path from "node:path";
 import { loadPem } from "../alipay/keys";
 import type { Env } from "../env";
 import { ensureDemoKeys } from "../sandbox/config";
-import { startSandbox, type Sandbox } from "../sandbox/server";
+import { startSandbox, type ComplaintNotification, type Sandbox } from "../sandbox/server";
 
 export interface GatewayConfig {
   baseUrl: string;
@@ -21,7 +21,7 @@ function latency(spec: string | undefined): [number, number] {
  * The Alipay gateway the client talks to: the configured one, or (embedded default) the sandbox
  * started in this process with demo keys from the data folder. The client cannot tell which.
  */
-export async function resolveGateway(env: Env): Promise<{ config: GatewayConfig; sandbox: Sandbox | null }> {
+export async function resolveGateway(env: Env, notify?: (n: ComplaintNotification) => Promise<void>): Promise<{ config: GatewayConfig; sandbox: Sandbox | null }> {
   if (env.ALIPAY_GATEWAY_URL) {
     return {
       config: {
@@ -33,6 +33,9 @@ export async function resolveGateway(env: Env): Promise<{ config: GatewayConfig;
       sandbox: null,
     };
   }
+  if (!env.embedded) {
+    throw new Error("ALIPAY_GATEWAY_URL (and the app's keys) must be set to call Alipay with DATABASE_URL; for a local gateway run `npm run sandbox`.");
+  }
   const keys = ensureDemoKeys(env.dataDir);
   const sandbox = await startSandbox({
     port: env.SANDBOX_PORT,
@@ -43,6 +46,7 @@ export async function resolveGateway(env: Env): Promise<{ config: GatewayConfig;
     rateLimitPerMinute: env.AI_RATE_LIMIT_PER_MINUTE,
     stateFile: path.join(env.dataDir, "sandbox", "state.json"),
     log: () => undefined,
+    ...(notify && { notify }),
   });
   return {
     config: { baseUrl: sandbox.url, appId: keys.appId, appPrivateKey: keys.appPrivateKey, alipayPublicKey: keys.alipayPublicKey },

@@ -3,6 +3,7 @@ import { fenToYuan } from "../alipay/money";
 import { prismaLedger } from "../alipay/ledger";
 import { dbRateLimiter } from "../alipay/rate-limit";
 import { connection } from "../db";
+import { handleComplaintNotification } from "../disputes/notifications";
 import { loadEnv } from "../env";
 import type { Sandbox } from "../sandbox/server";
 import type { WorkflowDeps } from "../workflows/deps";
@@ -12,6 +13,7 @@ import { secrets } from "./secrets";
 export interface Services {
   deps: WorkflowDeps;
   client: AlipayClient;
+  alipayPublicKey: string;
   sandbox: Sandbox | null;
 }
 
@@ -20,7 +22,11 @@ const holder = globalThis as typeof globalThis & { __consoleServices?: Promise<S
 async function build(): Promise<Services> {
   const env = loadEnv();
   const conn = await connection();
-  const { config, sandbox } = await resolveGateway(env);
+  // The sandbox delivers complaint notifications in-process, through the same handler as the route.
+  const { config, sandbox } = await resolveGateway(env, async (n) => {
+    const answer = await handleComplaintNotification(conn.prisma, client, config.alipayPublicKey, n.params);
+    if (answer.status !== 200) throw new Error(answer.reason);
+  });
   const client = createAlipayClient({
     ...config,
     timeoutMs: env.AI_TIMEOUT_MS,
@@ -28,7 +34,7 @@ async function build(): Promise<Services> {
     rateLimiter: dbRateLimiter(conn.runner, { perMinute: env.AI_RATE_LIMIT_PER_MINUTE }),
     onLedgerError: (err) => console.error("[ledger] write failed:", err instanceof Error ? err.message : err),
   });
-  return { deps: { prisma: conn.prisma, client, reasoningKey: secrets(env).reasoningKey }, client, sandbox };
+  return { deps: { prisma: conn.prisma, client, reasoningKey: secrets(env).reasoningKey }, client, alipayPublicKey: config.alipayPublicKey, sandbox };
 }
 
 /** The process's Alipay client, workflow dependencies and (embedded) sandbox. */

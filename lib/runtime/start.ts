@@ -1,7 +1,8 @@
 import { connection } from "../db";
 import { seedDemo } from "../demo/seed";
 import { EnvError, loadEnv } from "../env";
-import { runWorker } from "../jobs/worker";
+import { startTrickle } from "../demo/trickle";
+import { runWorker, startComplaintPolling } from "../jobs/worker";
 import { secrets } from "./secrets";
 import { registerOpenTrades, services } from "./services";
 
@@ -44,6 +45,11 @@ async function boot() {
     const stop = new AbortController();
     process.once("SIGTERM", () => stop.abort());
     void runWorker(s.deps, { signal: stop.signal });
+    startComplaintPolling(s, stop.signal);
     console.log("[worker] running in this process");
+    if (env.DEMO_TRICKLE ?? (env.embedded && env.NODE_ENV !== "test")) {
+      startTrickle(s, { signal: stop.signal });
+      console.log("[demo] new refund requests and complaints arrive every 20 s (DEMO_TRICKLE=off stops them)");
+    }
   }
 }

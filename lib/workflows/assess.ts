@@ -69,7 +69,7 @@ export async function assessCase({ prisma, client, reasoningKey }: WorkflowDeps,
   return prisma.$transaction(async (tx) => {
     const policy = await currentThresholds(tx, merchantId);
     const routing = routeCase(
-      { kind: c.kind, requestedAmountFen: c.requestedAmountFen, paidAmountFen: c.paidAmountFen, refundedAmountFen: c.refundedAmountFen },
+      { kind: c.kind, requestedAmountFen: c.requestedAmountFen, paidAmountFen: c.paidAmountFen, refundedAmountFen: c.refundedAmountFen, merchantCategory: c.merchantCategory },
       ai,
       policy,
     );

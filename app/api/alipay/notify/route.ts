@@ -1,0 +1,19 @@
+import { handleComplaintNotification } from "@/lib/disputes/notifications";
+import { services } from "@/lib/runtime/services";
+
+export const dynamic = "force-dynamic";
+
+/** Alipay's asynchronous notifications (form-encoded, classic RSA2 signature). */
+export async function POST(req: Request) {
+  let params: Record<string, string>;
+  try {
+    const form = new URLSearchParams(await req.text());
+    params = Object.fromEntries(form.entries());
+  } catch {
+    return new Response("fail", { status: 400 });
+  }
+  const s = await services();
+  const answer = await handleComplaintNotification(s.deps.prisma, s.client, s.alipayPublicKey, params);
+  if (answer.status !== 200) console.warn(`[notify] refused: ${answer.reason}`);
+  return new Response(answer.body, { status: answer.status, headers: { "content-type": "text/plain" } });
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ComplaintNotification } from "../sandbox/server";
+import { testKeys, TEST_APP_ID } from "../sandbox/test-helpers";
+import { createTestDb, type TestDb } from "../testing/db";
+import { workflowHarness, type WorkflowHarness } from "../testing/workflow";
+import { parseAlipayTime, pollComplaints } from "./intake";
+import { handleComplaintNotification } from "./notifications";
+
+const M = "m-disputes";
+
+describe("dispute intake", () => {
+  let t: TestDb;
+  let h: WorkflowHarness;
+  const delivered: ComplaintNotification[] = [];
+  const publicKey = () => testKeys().alipay.publicKey;
+  const notify = (params: Record<string, string>) => handleComplaintNotification(t.prisma, h.deps.client, publicKey(), params);
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    h = await workflowHarness(t, { notify: (n) => void delivered.push(n) });
+    await t.prisma.merchant.create({ data: { id: M, name: "Disputes Co", alipayAppId: TEST_APP_ID } });
+  });
+  afterAll(async () => {
+    await h.close();
+    await t.dispose();
+  });
+
+  it("turns a verified notification into one dispute case with an assessment job; repeats are harmless", async () => {
+    h.sandbox.createTrade({ out_trade_no: "D-1", total_amount: "88.00" });
+    const complaint = h.sandbox.createComplaint({ out_trade_no: "D-1", complain_reason: "未收到货", complain_amount: "88.00" });
+    await expect.poll(() => delivered.length).toBeGreaterThan(0);
+    const params = delivered.at(-1)!.params;
+    expect(await notify(params)).toEqual({ status: 200, body: "success" });
+    expect(await notify(params)).toEqual({ status: 200, body: "success" });
+    const cases = await t.prisma.case.findMany({ where: { merchantId: M, complainEventId: complaint.complain_event_id } });
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ kind: "DISPUTE", status: "NEW", requestedAmountFen: 8_800, outTradeNo: "D-1" });
+    expect(cases[0]!.disputeDeadline!.getTime()).toBeGreaterThan(Date.now());
+    expect(await t.prisma.job.count({ where: { caseId: cases[0]!.id, kind: "assess" } })).toBe(1);
+    expect(await t.prisma.auditEvent.count({ where: { targetId: cases[0]!.id, action: "dispute.received" } })).toBe(1);
+  });
+
+  it("refuses a tampered or unsigned notification and one for an unknown app, writing nothing", async () => {
+    const before = await t.prisma.case.count();
+    const params = { ...delivered.at(-1)!.params };
+    const tampered = { ...params, biz_content: JSON.stringify({ complain_event_id: "CE-forged", status: "MERCHANT_PROCESSING" }) };
+    expect(await notify(tampered)).toMatchObject({ status: 400, body: "fail" });
+    const { sign: _s, ...unsigned } = params;
+    expect(await notify(unsigned)).toMatchObject({ status: 400 });
+    await t.prisma.merchant.update({ where: { id: M }, data: { alipayAppId: "2021000000000000" } });
+    expect(await notify(params)).toMatchObject({ status: 400, reason: expect.stringContaining("no merchant") });
+    await t.prisma.merchant.update({ where: { id: M }, data: { alipayAppId: TEST_APP_ID } });
+    expect(await t.prisma.case.count()).toBe(before);
+  });
+
+  it("polls for complaints whose notification was lost, once", async () => {
+    h.sandbox.createTrade({ out_trade_no: "D-2", total_amount: "12.50" });
+    const lost = h.sandbox.createComplaint({ out_trade_no: "D-2", complain_reason: "质量问题" });
+    expect(await pollComplaints(t.prisma, h.deps.client, M)).toBe(1);
+    expect(await pollComplaints(t.prisma, h.deps.client, M)).toBe(0);
+    expect(await t.prisma.case.count({ where: { merchantId: M, complainEventId: lost.complain_event_id } })).toBe(1);
+  });
+
+  it("closes an open dispute when Alipay closes the complaint", async () => {
+    const c = await t.prisma.case.findFirstOrThrow({ where: { merchantId: M, outTradeNo: "D-2" } });
+    h.sandbox.setComplaintStatus(c.complainEventId!, "CANCELLED");
+    await expect.poll(() => delivered.filter((d) => d.complainEventId === c.complainEventId && d.status === "CANCELLED").length).toBe(1);
+    await notify(delivered.at(-1)!.params);
+    expect((await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("CLOSED");
+  });
+
+  it("reads Alipay's GMT+8 times", () => {
+    expect(parseAlipayTime("2026-11-22 08:00:00")!.toISOString()).toBe("2026-11-22T00:00:00.000Z");
+    expect(parseAlipayTime("yesterday")).toBeNull();
+  });
+});
