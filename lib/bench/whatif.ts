@@ -1,0 +1,177 @@
+import pg from "pg";
+import { Prisma } from "../generated/prisma/client";
+import { connectPg, type Connection } from "../db/connect";
+import { applyMigrations } from "../db/migrations";
+import { DEFAULT_THRESHOLDS, type Thresholds } from "../policy/route";
+import { routeSql, whatIf, whatIfSql, type WhatIfInput } from "../policy/whatif";
+import { measure, ms } from "./stats";
+
+/**
+ * npm run bench:whatif [-- --iterations 30 --no-index]
+ * On the PostgreSQL server (BENCH_DATABASE_URL, default the local one): 1,000,000 AI decisions
+ * over 90 days for 2 merchants (500k each), then whatIf for 90 / 30 / 7 days with a candidate
+ * that differs from the version in force; first on the schema as migrated, then with the
+ * recommended covering indexes (created here only, labelled, not a migration).
+ */
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+};
+const SERVER = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const iterations = Number(arg("iterations", "30"));
+const withIndex = !process.argv.includes("--no-index");
+const DB = "bench_whatif";
+const CASES = 980_000; // + 20,000 superseded earlier decisions = 1,000,000 decisions
+const NOW = new Date(Date.UTC(2026, 11, 1, 0, 0, 0));
+
+/** The indexes recommended for production; created in the bench database only. */
+export const RECOMMENDED_INDEXES = [
+  // Read in (case, newest first) order: the latest decision per case needs no sort, and the
+  // merge join with the Case index below needs no hash.
+  `CREATE INDEX "AiDecision_whatif_idx" ON "AiDecision" ("merchantId", "caseId", "createdAt" DESC, id DESC) INCLUDE ("riskScore", confidence, recommendation, route)`,
+  `CREATE INDEX "Case_whatif_idx" ON "Case" ("merchantId", id) INCLUDE (kind, "requestedAmountFen", "paidAmountFen", "merchantCategory", status, "decidedById", "decidedAt", "handlingMs", "outTradeNo")`,
+];
+
+async function freshDb(): Promise<Connection & { drop(): Promise<void> }> {
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${DB}"`);
+  await admin.end();
+  const url = new URL(SERVER);
+  url.pathname = `/${DB}`;
+  const conn = connectPg(url.toString(), { max: 4 });
+  await applyMigrations(conn.runner);
+  return {
+    ...conn,
+    async drop() {
+      await conn.close();
+      const c = new pg.Client({ connectionString: SERVER });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function generate(conn: Connection) {
+  const now = `'${NOW.toISOString()}'::timestamptz AT TIME ZONE 'UTC'`;
+  // One row per case with everything drawn once; a normal-ish draw is the mean of 3 uniforms.
+  await conn.runner.script(`
+    SELECT setseed(0.20261201);
+    INSERT INTO "Merchant"(id, name) VALUES ('m-a', 'A'), ('m-b', 'B');
+    INSERT INTO "User"(id, email, name, "passwordHash") VALUES ('u-1', 'u1@bench', 'U1', 'x');
+    CREATE UNLOGGED TABLE gen AS
+    SELECT g, CASE WHEN g % 2 = 0 THEN 'm-a' ELSE 'm-b' END AS "merchantId",
+           (CASE WHEN random() < 0.06 THEN 'DISPUTE' ELSE 'REFUND' END)::"CaseKind" AS kind,
+           paid AS "paidAmountFen",
+           CASE WHEN random() < 0.78 THEN paid ELSE greatest(100, (paid * (0.2 + random() * 0.7))::int / 10 * 10) END AS "requestedAmountFen",
+           (CASE WHEN g % 2 = 0 THEN ARRAY['tea','teaware','gift_box'] ELSE ARRAY['electronics','accessories','digital_goods'] END)[1 + (g / 2) % 3] AS "merchantCategory",
+           CASE WHEN u < 0.012 THEN NULL ELSE least(0.999, greatest(0.001, s))::numeric(5,4) END AS s,
+           u, ${now} - random() * interval '90 days' AS at
+    FROM (
+      SELECT g, random() AS u,
+             (CASE WHEN random() < 0.05 THEN 20100 + random() * 110000 ELSE exp(ln(2900) + random() * (ln(19900) - ln(2900))) END)::int / 10 * 10 AS paid,
+             CASE WHEN random() < 0.86 THEN 0.1 + (random() + random() + random() - 1.5) * 0.1
+                  WHEN random() < 0.3 THEN 0.3 + random() * 0.4
+                  ELSE 0.82 + (random() + random() + random() - 1.5) * 0.14 END AS s
+      FROM generate_series(1, ${CASES}) g
+    ) x;
+    ALTER TABLE gen ADD COLUMN f numeric(5,4), ADD COLUMN rec text;
+    UPDATE gen SET f = CASE WHEN s IS NULL THEN NULL WHEN s > 0.3 AND s < 0.7 THEN least(0.99, greatest(0.4, 0.72 + (random() + random() + random() - 1.5) * 0.16))
+                            ELSE least(0.99, greatest(0.4, 0.9 + (random() + random() + random() - 1.5) * 0.1)) END,
+                   rec = CASE WHEN s IS NULL THEN NULL WHEN s < 0.3 THEN 'PASS' WHEN s >= 0.7 THEN 'REJECT' ELSE 'REVIEW' END;`);
+  // The stored route is what the policy in force decided: the same SQL mirror of routeCase.
+  await conn.prisma.$executeRaw`ALTER TABLE gen ADD COLUMN route int`;
+  await conn.prisma.$executeRaw`UPDATE gen c SET route = ${routeSql(DEFAULT_THRESHOLDS)} FROM (SELECT g, s::float8 AS s, f::float8 AS f, rec FROM gen) d WHERE d.g = c.g`;
+  await conn.runner.script(`
+    INSERT INTO "Case"(id, "merchantId", kind, status, "outTradeNo", "outRequestNo", "paidAmountFen", "requestedAmountFen", "refundedAmountFen",
+                       "reasonText", "customerId", "merchantCategory", route, "routeReasons", "decidedById", "decidedAt", "handlingMs", "createdAt", "updatedAt")
+    SELECT 'c' || g, "merchantId", kind,
+           (CASE WHEN kind = 'DISPUTE' THEN 'FEEDBACK_SUBMITTED'
+                 WHEN route = 0 THEN 'REFUNDED'
+                 WHEN route = 2 THEN (CASE WHEN g % 50 = 0 THEN 'REFUNDED' ELSE 'REJECTED' END)
+                 WHEN g % 10 < 6 THEN 'REFUNDED' ELSE 'REJECTED' END)::"CaseStatus",
+           'T' || g, 'RF' || g, "paidAmountFen", "requestedAmountFen", 0, 'reason', 'cust' || (g % 50000), "merchantCategory",
+           (ARRAY['AUTO_APPROVE','REVIEW','AUTO_REJECT'])[route + 1]::"Route", '{}',
+           CASE WHEN route = 1 OR kind = 'DISPUTE' OR (route = 2 AND g % 50 = 0) THEN 'u-1' END,
+           at + interval '2 seconds' + CASE WHEN route = 1 THEN ((g::bigint * 7919) % 600) * interval '1 minute' ELSE interval '0' END,
+           CASE WHEN route = 1 AND g % 5 <> 0 THEN 30000 + ((g::bigint * 104729) % 870000)::int END,
+           at, at
+    FROM gen;
+    INSERT INTO "AiDecision"(id, "merchantId", "caseId", endpoint, "conversationId", "riskScore", confidence, recommendation, "policyVersion", route, reasons, "createdAt")
+    SELECT 'd' || g, "merchantId", 'c' || g, 'ai.refund.assess', 'conv' || g, s, f, rec, 1, (ARRAY['AUTO_APPROVE','REVIEW','AUTO_REJECT'])[route + 1]::"Route", '{}'::text[], at + interval '2 seconds'
+    FROM gen
+    UNION ALL -- every 49th case was assessed twice; the earlier decision is superseded
+    SELECT 'e' || g, "merchantId", 'c' || g, 'ai.refund.assess', 'conv' || g, 0.5, 0.6, 'REVIEW', 1, 'REVIEW', '{}'::text[], at + interval '1 second'
+    FROM gen WHERE g % 49 = 0;
+    -- Later disputes on 0.5% of auto-approved refunds (same order number, a few days later; no decision yet).
+    INSERT INTO "Case"(id, "merchantId", kind, status, "outTradeNo", "outRequestNo", "paidAmountFen", "requestedAmountFen",
+                       "reasonText", "customerId", "merchantCategory", "createdAt", "updatedAt")
+    SELECT 'x' || g, "merchantId", 'DISPUTE', 'REVIEW', 'T' || g, 'RFX' || g, "paidAmountFen", "requestedAmountFen", 'dispute', 'cust', "merchantCategory",
+           at + interval '3 days', at + interval '3 days'
+    FROM gen WHERE route = 0 AND kind = 'REFUND' AND g % 200 = 8;
+    DROP TABLE gen;`);
+  await conn.runner.script("VACUUM ANALYZE;"); // also sets the visibility map, so index-only scans skip the heap
+}
+
+const CANDIDATE: Thresholds = {
+  ...DEFAULT_THRESHOLDS,
+  version: 2,
+  autoApproveBelow: 0.25,
+  confidenceFloor: 0.8,
+  hitlLimitFen: 30_000,
+  highRiskAction: "REVIEW",
+  overrides: { teaware: { hitlLimitFen: 10_000, autoRejectAtOrAbove: 0.6 } },
+};
+
+async function figures(conn: Connection, label: string) {
+  console.log(`\n${label}`);
+  const out: Record<number, { p50: number; p95: number; max: number }> = {};
+  for (const days of [90, 30, 7] as const) {
+    const input: WhatIfInput = { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days, now: NOW };
+    const r = await whatIf(conn.prisma, "m-a", input);
+    const m = await measure(iterations, () => whatIf(conn.prisma, "m-a", input), 5);
+    out[days] = m;
+    console.log(
+      `  ${String(days).padStart(2)} days: ${r.total.toLocaleString("en")} cases  p50 ${ms(m.p50)}  p95 ${ms(m.p95)}  max ${ms(m.max)}` +
+        `   (review ${r.lanes.current.REVIEW.cases} → ${r.lanes.candidate.REVIEW.cases}, wrong ${r.wrong.disputedAfterAutoApprove.cases}+${r.wrong.refundedAfterAutoReject.cases})`,
+    );
+  }
+  const sql = whatIfSql("m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW });
+  const plan = await conn.runner.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, sql.values);
+  console.log(`  plan of the main statement, 90 days:\n${plan.map((p) => `    ${p["QUERY PLAN"]}`).join("\n")}`);
+  return out;
+}
+
+async function main() {
+  const conn = await freshDb();
+  try {
+    const t0 = performance.now();
+    await generate(conn);
+    const [counts] = await conn.runner.query<{ cases: number; decisions: number }>(
+      `SELECT (SELECT count(*) FROM "Case")::int AS cases, (SELECT count(*) FROM "AiDecision")::int AS decisions`,
+    );
+    console.log(`generated ${counts!.decisions.toLocaleString("en")} decisions, ${counts!.cases.toLocaleString("en")} cases (2 merchants, 90 days) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const sample = await whatIf(conn.prisma, "m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW });
+    console.log(`sample (m-a, 90 days): ${JSON.stringify({ total: sample.total, lanes: sample.lanes, workload: sample.workload, wrong: { ...sample.wrong, examples: sample.wrong.examples.length } })}`);
+    await figures(conn, "schema as migrated (no what-if index)");
+    if (withIndex) {
+      const t1 = performance.now();
+      for (const sql of RECOMMENDED_INDEXES) await conn.prisma.$executeRaw(Prisma.raw(sql));
+      await conn.runner.script("VACUUM ANALYZE;");
+      console.log(`\n[bench-only] created the recommended indexes in ${((performance.now() - t1) / 1000).toFixed(1)} s:\n  ${RECOMMENDED_INDEXES.join(";\n  ")};`);
+      await figures(conn, "with the recommended covering indexes");
+    }
+  } finally {
+    await conn.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
