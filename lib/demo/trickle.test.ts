@@ -22,6 +22,7 @@ describe("demo trickle", () => {
     startTrickle({ deps: h.deps, client: h.deps.client, sandbox: h.sandbox, alipayPublicKey: "" }, { intervalMs: 40, signal: stop.signal });
     await expect.poll(() => t.prisma.case.count({ where: { kind: "REFUND" } }), { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
     stop.abort();
+    await new Promise((r) => setTimeout(r, 300)); // a tick already started may still finish
     const cases = await t.prisma.case.findMany();
     const trades = new Set(h.sandbox.state().trades.map((x) => x.out_trade_no));
     for (const c of cases) expect(trades.has(c.outTradeNo)).toBe(true);

@@ -60,8 +60,19 @@ export interface QueueRow {
   recommendation: string | null;
 }
 
+/**
+ * Runs a queue read with sorting discouraged, so the planner walks Case_queue_priority_idx in
+ * order. The statistics cannot estimate how many open cases carry a reason (array overlap), and
+ * a wrong guess made it fetch and sort every open case of the merchant: 0.5 s at 1M cases
+ * instead of a few ms (docs/benchmarks.md).
+ */
+async function inPriorityOrder<T>(prisma: PrismaClient, query: Prisma.PrismaPromise<T>): Promise<T> {
+  const [, rows] = await prisma.$transaction([prisma.$executeRaw`SET LOCAL enable_sort = off`, query]);
+  return rows;
+}
+
 export async function listQueue(prisma: PrismaClient, merchantId: string, filters: QueueFilters, limit = 100): Promise<QueueRow[]> {
-  return prisma.$queryRaw<QueueRow[]>`
+  return inPriorityOrder(prisma, prisma.$queryRaw<QueueRow[]>`
     SELECT c.id, c.kind, c.status, c."outTradeNo", c."requestedAmountFen", c."merchantCategory", c."routeReasons", c."createdAt",
            COALESCE(c."disputeDeadline", c."createdAt" + interval '24 hours') AS "dueAt",
            CASE WHEN c."claimExpiresAt" > now() THEN c."claimedById" END AS "claimedById",
@@ -73,12 +84,12 @@ export async function listQueue(prisma: PrismaClient, merchantId: string, filter
     LEFT JOIN LATERAL (SELECT "riskScore", confidence, recommendation FROM "AiDecision" WHERE "merchantId" = c."merchantId" AND "caseId" = c.id ORDER BY "createdAt" DESC LIMIT 1) d ON true
     WHERE ${where(merchantId, filters)}
     ORDER BY ${PRIORITY}, c.id
-    LIMIT ${limit}`;
+    LIMIT ${limit}`);
 }
 
 /** Claims the highest-priority open case nobody else holds, atomically; null when none is left. */
 export async function claimNext(prisma: PrismaClient, merchantId: string, userId: string, filters: QueueFilters = {}, now = new Date()): Promise<string | null> {
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
+  const rows = await inPriorityOrder(prisma, prisma.$queryRaw<{ id: string }[]>`
     UPDATE "Case" SET "claimedById" = ${userId}, "claimedAt" = ${now}, "claimExpiresAt" = ${new Date(now.getTime() + CLAIM_MS)}
     WHERE id = (
       SELECT c.id FROM "Case" c
@@ -88,6 +99,6 @@ export async function claimNext(prisma: PrismaClient, merchantId: string, userId
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id`;
+    RETURNING id`);
   return rows[0]?.id ?? null;
 }
