@@ -5,6 +5,8 @@ const config: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "bcryptjs"],
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // The dev server refuses its own scripts to another host name; 127.0.0.1 is what many open.
+  allowedDevOrigins: ["127.0.0.1"],
   typedRoutes: false,
   async headers() {
     return [

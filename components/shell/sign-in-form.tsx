@@ -2,7 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { useI18n } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
@@ -12,6 +12,12 @@ export function SignInForm() {
   const router = useRouter();
   const [error, setError] = useState(false);
   const [pending, setPending] = useState(false);
+  // Until React has hydrated, a click would submit the form natively: keep the button off.
+  const hydrated = useSyncExternalStore(
+    () => () => undefined,
+    () => true,
+    () => false,
+  );
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -33,7 +39,7 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4 rounded-lg border border-border bg-card p-5 shadow-xs" aria-label={t("auth.title")}>
+    <form method="post" onSubmit={onSubmit} className="space-y-4 rounded-lg border border-border bg-card p-5 shadow-xs" aria-label={t("auth.title")}>
       <div className="space-y-1.5">
         <Label htmlFor="email">{t("auth.email")}</Label>
         <Input id="email" name="email" type="email" autoComplete="username" required autoFocus />
@@ -47,7 +53,7 @@ export function SignInForm() {
           {t("auth.failed")}
         </p>
       )}
-      <Button type="submit" className="w-full" disabled={pending}>
+      <Button type="submit" className="w-full" disabled={pending || !hydrated}>
         {pending ? t("auth.submitting") : t("auth.submit")}
       </Button>
     </form>
