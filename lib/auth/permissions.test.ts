@@ -13,6 +13,10 @@ describe("permissions", () => {
     expect(can("FINANCE", "costs:read")).toBe(true);
     expect(can("FINANCE", "review:decide")).toBe(false);
   });
+  it("lets only admins change thresholds, while auditors may read them", () => {
+    expect((["AGENT", "ADMIN", "FINANCE", "AUDITOR"] as const).filter((r) => can(r, "thresholds:write"))).toEqual(["ADMIN"]);
+    expect(can("AUDITOR", "thresholds:read")).toBe(true);
+  });
   it("refuses when there is no role", () => {
     expect(can(null, "cases:read")).toBe(false);
   });
