@@ -4,7 +4,8 @@ import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer,
 import type { HistogramBar } from "@/lib/policy/charts";
 
 const ZONE_COLOR = { approve: "#16a34a", grey: "#d97706", reject: "#dc2626" } as const;
-const nearestLabel = (x: number) => (Math.min(0.95, Math.floor(x / 0.05) * 0.05)).toFixed(2);
+// The bucket a threshold falls in (the epsilon keeps 0.3 / 0.05 = 5.999… in bucket 6).
+const nearestLabel = (x: number) => (Math.min(19, Math.floor(x * 20 + 1e-9)) / 20).toFixed(2);
 
 export function ScoreHistogram({ data, approveBelow, rejectAt }: { data: HistogramBar[]; approveBelow: number; rejectAt: number }) {
   return (

@@ -1,11 +1,10 @@
-import pg from "pg";
-import { connectPg, type Connection } from "../db/connect";
-import { applyMigrations } from "../db/migrations";
+import type { Connection } from "../db/connect";
 import { drainOnce } from "../jobs/worker";
 import { claimNext, laneCounts, listQueue } from "../review/queries";
 import { releaseCase } from "../review/service";
 import type { TestDb } from "../testing/db";
 import { makeCase, workflowHarness } from "../testing/workflow";
+import { freshBenchDb } from "./db";
 import { measure, ms } from "./stats";
 
 /**
@@ -18,31 +17,10 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
-const SERVER = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const sizes = arg("sizes", "10000,1000000").split(",").map(Number);
 const iterations = Number(arg("iterations", "200"));
 
-async function freshDb(name: string): Promise<Connection & { drop(): Promise<void> }> {
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  const conn = connectPg(url.toString(), { max: 8 });
-  await applyMigrations(conn.runner);
-  return {
-    ...conn,
-    async drop() {
-      await conn.close();
-      const c = new pg.Client({ connectionString: SERVER });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+const freshDb = (name: string) => freshBenchDb(name);
 
 async function generate(conn: Connection, total: number) {
   const openEvery = 20; // 5% open

@@ -1,9 +1,8 @@
-import pg from "pg";
 import { Prisma } from "../generated/prisma/client";
-import { connectPg, type Connection } from "../db/connect";
-import { applyMigrations } from "../db/migrations";
+import type { Connection } from "../db/connect";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "../policy/route";
 import { routeSql, whatIf, whatIfSql, type WhatIfInput } from "../policy/whatif";
+import { freshBenchDb } from "./db";
 import { measure, ms } from "./stats";
 
 /**
@@ -17,7 +16,6 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
-const SERVER = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const iterations = Number(arg("iterations", "30"));
 const withIndex = !process.argv.includes("--no-index");
 const DB = "bench_whatif";
@@ -32,27 +30,7 @@ export const RECOMMENDED_INDEXES = [
   `CREATE INDEX "Case_whatif_idx" ON "Case" ("merchantId", id) INCLUDE (kind, "requestedAmountFen", "paidAmountFen", "merchantCategory", status, "decidedById", "decidedAt", "handlingMs", "outTradeNo")`,
 ];
 
-async function freshDb(): Promise<Connection & { drop(): Promise<void> }> {
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${DB}"`);
-  await admin.end();
-  const url = new URL(SERVER);
-  url.pathname = `/${DB}`;
-  const conn = connectPg(url.toString(), { max: 4 });
-  await applyMigrations(conn.runner);
-  return {
-    ...conn,
-    async drop() {
-      await conn.close();
-      const c = new pg.Client({ connectionString: SERVER });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+const freshDb = () => freshBenchDb(DB, { max: 4 });
 
 async function generate(conn: Connection) {
   const now = `'${NOW.toISOString()}'::timestamptz AT TIME ZONE 'UTC'`;

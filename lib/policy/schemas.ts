@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { yuanToFen } from "../alipay/money";
 import type { Limits, Thresholds } from "./route";
 
 /** Client-safe: the one shape of a threshold policy, for the form, the action and the what-if. */
@@ -14,10 +15,7 @@ const yuanLimit = z
   .string()
   .trim()
   .regex(/^\d{1,7}(\.\d{1,2})?$/, "The amount limit must be in yuan with at most 2 decimals")
-  .transform((s) => {
-    const [int, frac = ""] = s.split(".");
-    return Number(int) * 100 + Number(frac.padEnd(2, "0"));
-  })
+  .transform(yuanToFen)
   .refine((fen) => fen > 0, "The amount limit must be more than 0");
 
 const override = z.object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { yuanToFen } from "../alipay/money";
 
 /** Client-safe shapes shared by the queue UI, server actions and the service. */
 
@@ -26,10 +27,7 @@ const yuanAmount = z
   .string()
   .trim()
   .regex(/^\d{1,9}(\.\d{1,2})?$/, "Enter an amount in yuan with at most 2 decimals")
-  .transform((s) => {
-    const [int, frac = ""] = s.split(".");
-    return Number(int) * 100 + Number(frac.padEnd(2, "0"));
-  });
+  .transform(yuanToFen);
 
 export const decisionInput = z
   .object({
