@@ -50,10 +50,15 @@ test("a role opening a page it may not use sees not allowed", async ({ page }) =
   }
 });
 
-test("finance opening the review queue sees not allowed", async ({ page }) => {
+test("finance opening the review queue sees not allowed, and a case leads back to the case list", async ({ page }) => {
   await signIn(page, ACCOUNTS.finance);
   await page.goto(`${TEA}/review`);
   await expect(page.getByTestId("not-allowed")).toBeVisible();
+  await page.goto(`${TEA}/cases`);
+  await page.getByTestId("case-row").first().locator("a").click();
+  await expect(page.getByTestId("case-back")).toHaveText("← Back to cases");
+  await page.getByTestId("case-back").click();
+  await expect(page).toHaveURL(/\/cases$/);
 });
 
 test("another merchant's URL is refused, not filtered", async ({ page }) => {

@@ -1,11 +1,9 @@
+import { fenToYuan } from "../alipay/money";
 import type { Locale } from "./index";
 
 /** Fen (integer) to a CNY string for the locale, without passing through a float. */
 export function formatMoney(fen: number, locale: Locale): string {
-  if (!Number.isSafeInteger(fen)) throw new RangeError(`Money must be integer fen, got ${fen}`);
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
-  const exact = `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+  const exact = fenToYuan(fen);
   return new Intl.NumberFormat(locale, { style: "currency", currency: "CNY" }).format(exact as Intl.StringNumericLiteral);
 }
 

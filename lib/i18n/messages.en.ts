@@ -209,6 +209,7 @@ export const en = {
   },
   case: {
     back: "Back to the queue",
+    backToCases: "Back to cases",
     order: "Order and payment",
     outTradeNo: "Order no.",
     paid: "Paid",

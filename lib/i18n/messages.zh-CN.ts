@@ -207,6 +207,7 @@ export const zhCN: Messages = {
   },
   case: {
     back: "返回队列",
+    backToCases: "返回案件列表",
     order: "订单与支付",
     outTradeNo: "订单号",
     paid: "实付",

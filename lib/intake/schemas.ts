@@ -1,7 +1,11 @@
 import { z } from "zod";
+import { yuanToFen } from "../alipay/money";
 import { MESSAGES, translator, type Locale } from "../i18n";
 
 /** Client-safe: the shapes of the refund intake API and the API-key forms. */
+
+// One money conversion for the whole product (exact, text to integer fen).
+export { fenToYuan, yuanToFen } from "../alipay/money";
 
 // At most 9,999,999.99 yuan: fits the Int fen columns with room to spare.
 const YUAN = /^(0|[1-9]\d{0,6})(\.\d{1,2})?$/;
@@ -9,21 +13,6 @@ const ORDER_NO = /^[A-Za-z0-9_-]+$/;
 
 type ErrorKey = keyof (typeof MESSAGES)["en"]["intake"]["errors"];
 const errorKey = (key: ErrorKey) => key;
-
-/** "88.5" → 8850. Exact: the digits are split as text, never through a float. */
-export function yuanToFen(yuan: string): number {
-  if (!YUAN.test(yuan)) throw new RangeError(`Not a yuan amount: ${yuan}`);
-  const [whole = "0", frac = ""] = yuan.split(".");
-  return Number(whole) * 100 + Number(frac.padEnd(2, "0"));
-}
-
-/** 8850 → "88.50". */
-export function fenToYuan(fen: number): string {
-  if (!Number.isSafeInteger(fen)) throw new RangeError(`Money must be integer fen, got ${fen}`);
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
-  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-}
 
 const yuan = z.string().regex(YUAN, errorKey("amountFormat")).transform(yuanToFen);
 

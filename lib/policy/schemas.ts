@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { yuanToFen } from "../alipay/money";
+import { fenToYuan, yuanToFen } from "../alipay/money";
 import type { Limits, Thresholds } from "./route";
 
 /** Client-safe: the one shape of a threshold policy, for the form, the action and the what-if. */
@@ -77,7 +77,6 @@ export function toCandidate(v: PolicyValues, version = 0): Thresholds {
 }
 
 const fmtScore = (n: number) => n.toFixed(3).replace(/0+$/, "").replace(/\.$/, ".0");
-const fmtYuan = (fen: number) => `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
 
 /** The form's values for a policy. */
 export function toInput(th: Thresholds, note = ""): PolicyInput {
@@ -85,7 +84,7 @@ export function toInput(th: Thresholds, note = ""): PolicyInput {
     autoApproveBelow: fmtScore(th.autoApproveBelow),
     autoRejectAtOrAbove: fmtScore(th.autoRejectAtOrAbove),
     confidenceFloor: fmtScore(th.confidenceFloor),
-    hitlLimit: fmtYuan(th.hitlLimitFen),
+    hitlLimit: fenToYuan(th.hitlLimitFen),
     highRiskAction: th.highRiskAction,
     aiUnavailable: th.aiUnavailable,
     overrides: Object.entries(th.overrides).map(([category, o]) => ({
@@ -93,7 +92,7 @@ export function toInput(th: Thresholds, note = ""): PolicyInput {
       ...(o.autoApproveBelow !== undefined && { autoApproveBelow: fmtScore(o.autoApproveBelow) }),
       ...(o.autoRejectAtOrAbove !== undefined && { autoRejectAtOrAbove: fmtScore(o.autoRejectAtOrAbove) }),
       ...(o.confidenceFloor !== undefined && { confidenceFloor: fmtScore(o.confidenceFloor) }),
-      ...(o.hitlLimitFen !== undefined && { hitlLimit: fmtYuan(o.hitlLimitFen) }),
+      ...(o.hitlLimitFen !== undefined && { hitlLimit: fenToYuan(o.hitlLimitFen) }),
     })),
     note,
   };
@@ -112,7 +111,7 @@ export function diffPolicies(a: Thresholds, b: Thresholds): PolicyChange[] {
       autoApproveBelow: fmtScore(th.autoApproveBelow),
       autoRejectAtOrAbove: fmtScore(th.autoRejectAtOrAbove),
       confidenceFloor: fmtScore(th.confidenceFloor),
-      hitlLimit: `${fmtYuan(th.hitlLimitFen)} CNY`,
+      hitlLimit: `${fenToYuan(th.hitlLimitFen)} CNY`,
       highRiskAction: th.highRiskAction,
       aiUnavailable: th.aiUnavailable,
     };
@@ -120,7 +119,7 @@ export function diffPolicies(a: Thresholds, b: Thresholds): PolicyChange[] {
       if (o.autoApproveBelow !== undefined) out[`${cat}.autoApproveBelow`] = fmtScore(o.autoApproveBelow);
       if (o.autoRejectAtOrAbove !== undefined) out[`${cat}.autoRejectAtOrAbove`] = fmtScore(o.autoRejectAtOrAbove);
       if (o.confidenceFloor !== undefined) out[`${cat}.confidenceFloor`] = fmtScore(o.confidenceFloor);
-      if (o.hitlLimitFen !== undefined) out[`${cat}.hitlLimit`] = `${fmtYuan(o.hitlLimitFen)} CNY`;
+      if (o.hitlLimitFen !== undefined) out[`${cat}.hitlLimit`] = `${fenToYuan(o.hitlLimitFen)} CNY`;
     }
     return out;
   };

@@ -25,8 +25,9 @@ export default async function CasePage({ params }: PageProps<"/m/[merchantId]/ca
     <div className="space-y-4" data-testid="case-page" data-case-id={c.id} data-status={c.status}>
       <div className="flex items-center justify-between gap-3">
         <div>
-          <Link href={`/m/${merchantId}/review`} className="text-xs text-primary hover:underline">
-            ← {t("case.back")}
+          {/* Back to where this role works: the queue, or the case list for finance. */}
+          <Link href={`/m/${merchantId}/${can(access.role, "review:read") ? "review" : "cases"}`} className="text-xs text-primary hover:underline" data-testid="case-back">
+            ← {can(access.role, "review:read") ? t("case.back") : t("case.backToCases")}
           </Link>
           <h1 className="mt-1 flex items-center gap-2 text-xl font-semibold">
             <span className="font-mono">{c.outTradeNo}</span>
