@@ -1,3 +1,8 @@
+import { auditEn } from "./sections/audit.en";
+import { costsEn } from "./sections/costs.en";
+import { insightsEn } from "./sections/insights.en";
+import type { Widen } from "./widen";
+
 export const en = {
   app: { name: "Refund & Dispute Console", tagline: "AI-assisted refund and dispute operations on Alipay" },
   nav: {
@@ -331,7 +336,9 @@ export const en = {
   placeholder: {
     soon: "This part of the console is being built.",
   },
+  insights: insightsEn,
+  costs: costsEn,
+  audit: auditEn,
 };
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export type Messages = Widen<typeof en>;

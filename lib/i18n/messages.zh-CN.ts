@@ -1,4 +1,7 @@
 import type { Messages } from "./messages.en";
+import { auditZhCN } from "./sections/audit.zh-CN";
+import { costsZhCN } from "./sections/costs.zh-CN";
+import { insightsZhCN } from "./sections/insights.zh-CN";
 
 export const zhCN: Messages = {
   app: { name: "退款与争议控制台", tagline: "支付宝上由 AI 协助的退款与争议处理" },
@@ -327,4 +330,7 @@ export const zhCN: Messages = {
     inForceBadge: "生效中",
   },
   placeholder: { soon: "控制台的这一部分正在建设中。" },
+  insights: insightsZhCN,
+  costs: costsZhCN,
+  audit: auditZhCN,
 };

@@ -1,3 +1,5 @@
+import { BudgetAlertBanner } from "@/components/costs/budget-alert-banner";
+import { DriftAlertBanner } from "@/components/insights/drift-alert-banner";
 import { AppShell } from "@/components/shell/app-shell";
 import { NotAllowed } from "@/components/shell/not-allowed";
 import { membershipsOf, pageAccess } from "@/lib/auth/session";
@@ -24,6 +26,8 @@ export default async function MerchantLayout({ children, params }: LayoutProps<"
       merchants={memberships.map((m) => ({ id: m.merchantId, name: m.merchantName, role: m.role }))}
       nav={navFor(access.role).map((n) => ({ key: n.key, href: `/m/${merchantId}/${n.href}` }))}
     >
+      <DriftAlertBanner merchantId={merchantId} role={access.role} />
+      <BudgetAlertBanner merchantId={merchantId} role={access.role} />
       {children}
     </AppShell>
   );
