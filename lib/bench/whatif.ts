@@ -1,38 +1,45 @@
 import { Prisma } from "../generated/prisma/client";
 import type { Connection } from "../db/connect";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "../policy/route";
-import { routeSql, whatIf, whatIfSql, type WhatIfInput } from "../policy/whatif";
-import { freshBenchDb } from "./db";
+import { examplesSql, rebuildWhatIfFacts, routeSql, sourceWhatIfSql, whatIf, whatIfSql, type WhatIfInput } from "../policy/whatif";
+import { connectPg } from "../db/connect";
+import { BENCH_SERVER, freshBenchDb } from "./db";
 import { measure, ms } from "./stats";
 
 /**
- * npm run bench:whatif [-- --iterations 30 --no-index]
+ * npm run bench:whatif [-- --iterations 30 --before 10 --keep]
  * On the PostgreSQL server (BENCH_DATABASE_URL, default the local one): 1,000,000 AI decisions
- * over 90 days for 2 merchants (500k each), then whatIf for 90 / 30 / 7 days with a candidate
- * that differs from the version in force; first on the schema as migrated, then with the
- * recommended covering indexes (created here only, labelled, not a migration).
+ * over 90 days for 2 merchants (500k each), loaded with the fact triggers off and then one
+ * whatif_rebuild(); whatIf for 90 / 30 / 7 days with a candidate that differs from the version
+ * in force, checked equal to the source-table reference at 1M rows. --before N also times the
+ * reference statements (the what-if before "WhatIfFact") N times per window, same settings.
+ * --keep leaves the database bench_whatif in place (lib/bench/explain.ts reads it); --reuse times
+ * that database again without generating it (and without the equality check).
  */
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
 const iterations = Number(arg("iterations", "30"));
-const withIndex = !process.argv.includes("--no-index");
+const beforeIterations = Number(arg("before", "0"));
+const keep = process.argv.includes("--keep");
+// Time an existing bench_whatif (left by --keep) again, without generating or re-checking it.
+const reuse = process.argv.includes("--reuse");
 const DB = "bench_whatif";
 const CASES = 980_000; // + 20,000 superseded earlier decisions = 1,000,000 decisions
 const NOW = new Date(Date.UTC(2026, 11, 1, 0, 0, 0));
 
-/** The indexes recommended for production; created in the bench database only. */
-export const RECOMMENDED_INDEXES = [
-  // Read in (case, newest first) order: the latest decision per case needs no sort, and the
-  // merge join with the Case index below needs no hash.
-  `CREATE INDEX "AiDecision_whatif_idx" ON "AiDecision" ("merchantId", "caseId", "createdAt" DESC, id DESC) INCLUDE ("riskScore", confidence, recommendation, route)`,
-  `CREATE INDEX "Case_whatif_idx" ON "Case" ("merchantId", id) INCLUDE (kind, "requestedAmountFen", "paidAmountFen", "merchantCategory", status, "decidedById", "decidedAt", "handlingMs", "outTradeNo")`,
-];
-
 const freshDb = () => freshBenchDb(DB, { max: 4 });
+const reuseUrl = () => {
+  const url = new URL(BENCH_SERVER);
+  url.pathname = `/${DB}`;
+  return url.toString();
+};
 
 async function generate(conn: Connection) {
+  // A bulk load: every trigger on these tables off (other features' rollups included, which this
+  // benchmark does not read); the what-if facts are rebuilt once at the end.
+  await conn.runner.script(`ALTER TABLE "Case" DISABLE TRIGGER USER; ALTER TABLE "AiDecision" DISABLE TRIGGER USER;`);
   const now = `'${NOW.toISOString()}'::timestamptz AT TIME ZONE 'UTC'`;
   // One row per case with everything drawn once; a normal-ish draw is the mean of 3 uniforms.
   await conn.runner.script(`
@@ -90,6 +97,10 @@ async function generate(conn: Connection) {
            at + interval '3 days', at + interval '3 days'
     FROM gen WHERE route = 0 AND kind = 'REFUND' AND g % 200 = 8;
     DROP TABLE gen;`);
+  await conn.runner.script(`ALTER TABLE "Case" ENABLE TRIGGER USER; ALTER TABLE "AiDecision" ENABLE TRIGGER USER;`);
+  const t0 = performance.now();
+  await rebuildWhatIfFacts(conn.prisma);
+  console.log(`whatif_rebuild(): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await conn.runner.script("VACUUM ANALYZE;"); // also sets the visibility map, so index-only scans skip the heap
 }
 
@@ -103,46 +114,75 @@ const CANDIDATE: Thresholds = {
   overrides: { teaware: { hitlLimitFen: 10_000, autoRejectAtOrAbove: 0.6 } },
 };
 
-async function figures(conn: Connection, label: string) {
-  console.log(`\n${label}`);
+const SETTINGS = `SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`;
+
+/** The reference (source tables, no facts), with the settings whatIf uses. */
+async function before(conn: Connection, input: WhatIfInput) {
+  const src = sourceWhatIfSql("m-a", input);
+  await conn.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw(Prisma.raw(SETTINGS));
+    await tx.$queryRaw(src.groups);
+    await tx.$queryRaw(src.examples);
+  }, { timeout: 120_000 });
+}
+
+const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v))).sort();
+
+async function figures(conn: Connection) {
   const out: Record<number, { p50: number; p95: number; max: number }> = {};
   for (const days of [90, 30, 7] as const) {
     const input: WhatIfInput = { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days, now: NOW };
     const r = await whatIf(conn.prisma, "m-a", input);
+    // Same answer as the source tables, at full size.
+    const src = sourceWhatIfSql("m-a", input);
+    const same =
+      reuse ||
+      JSON.stringify(sorted(await conn.prisma.$queryRaw(whatIfSql("m-a", input)))) === JSON.stringify(sorted(await conn.prisma.$queryRaw(src.groups))) &&
+      JSON.stringify(await conn.prisma.$queryRaw(examplesSql("m-a", input))) === JSON.stringify(await conn.prisma.$queryRaw(src.examples));
+    if (!same) throw new Error(`${days} days: the fact table and the source tables disagree`);
     const m = await measure(iterations, () => whatIf(conn.prisma, "m-a", input), 5);
     out[days] = m;
     console.log(
       `  ${String(days).padStart(2)} days: ${r.total.toLocaleString("en")} cases  p50 ${ms(m.p50)}  p95 ${ms(m.p95)}  max ${ms(m.max)}` +
-        `   (review ${r.lanes.current.REVIEW.cases} → ${r.lanes.candidate.REVIEW.cases}, wrong ${r.wrong.disputedAfterAutoApprove.cases}+${r.wrong.refundedAfterAutoReject.cases})`,
+        `   (review ${r.lanes.current.REVIEW.cases} → ${r.lanes.candidate.REVIEW.cases}, wrong ${r.wrong.disputedAfterAutoApprove.cases}+${r.wrong.refundedAfterAutoReject.cases}${reuse ? "" : "; equals the source tables"})`,
     );
+    if (beforeIterations > 0) {
+      const b = await measure(beforeIterations, () => before(conn, input), 1);
+      console.log(`          before (source tables, no facts): p50 ${ms(b.p50)}  p95 ${ms(b.p95)}  max ${ms(b.max)}  (${beforeIterations} runs)`);
+    }
   }
-  const sql = whatIfSql("m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW });
-  const plan = await conn.runner.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, sql.values);
-  console.log(`  plan of the main statement, 90 days:\n${plan.map((p) => `    ${p["QUERY PLAN"]}`).join("\n")}`);
+  for (const [name, sql] of [
+    ["main statement", whatIfSql("m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW })],
+    ["examples", examplesSql("m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW })],
+  ] as const) {
+    const plan = await conn.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw(Prisma.raw(SETTINGS)); // the settings whatIf runs with
+      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, ...sql.values);
+    });
+    console.log(`  plan of the ${name}, 90 days:\n${plan.map((p) => `    ${p["QUERY PLAN"]}`).join("\n")}`);
+  }
   return out;
 }
 
 async function main() {
-  const conn = await freshDb();
+  const conn = reuse ? { ...connectPg(reuseUrl(), { max: 4 }), drop: async () => {} } : await freshDb();
   try {
     const t0 = performance.now();
-    await generate(conn);
+    if (!reuse) await generate(conn);
     const [counts] = await conn.runner.query<{ cases: number; decisions: number }>(
       `SELECT (SELECT count(*) FROM "Case")::int AS cases, (SELECT count(*) FROM "AiDecision")::int AS decisions`,
     );
     console.log(`generated ${counts!.decisions.toLocaleString("en")} decisions, ${counts!.cases.toLocaleString("en")} cases (2 merchants, 90 days) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const sample = await whatIf(conn.prisma, "m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW });
     console.log(`sample (m-a, 90 days): ${JSON.stringify({ total: sample.total, lanes: sample.lanes, workload: sample.workload, wrong: { ...sample.wrong, examples: sample.wrong.examples.length } })}`);
-    await figures(conn, "schema as migrated (no what-if index)");
-    if (withIndex) {
-      const t1 = performance.now();
-      for (const sql of RECOMMENDED_INDEXES) await conn.prisma.$executeRaw(Prisma.raw(sql));
-      await conn.runner.script("VACUUM ANALYZE;");
-      console.log(`\n[bench-only] created the recommended indexes in ${((performance.now() - t1) / 1000).toFixed(1)} s:\n  ${RECOMMENDED_INDEXES.join(";\n  ")};`);
-      await figures(conn, "with the recommended covering indexes");
-    }
+    const [size] = await conn.runner.query<{ table: string; index: string }>(
+      `SELECT pg_size_pretty(pg_table_size('"WhatIfFact"')) AS table, pg_size_pretty(pg_indexes_size('"WhatIfFact"')) AS index`,
+    );
+    console.log(`WhatIfFact: table ${size!.table}, indexes ${size!.index}\n\nwhatIf from the fact table${beforeIterations ? ", then the same windows from the source tables" : ""}`);
+    await figures(conn);
   } finally {
-    await conn.drop();
+    if (keep) await conn.close();
+    else await conn.drop();
   }
 }
 

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import { seedDemo } from "../demo/seed";
 import { createTestDb, type TestDb } from "../testing/db";
 import { DEFAULT_THRESHOLDS, routeCase, type AiView, type RouteName, type Thresholds } from "./route";
-import { replayRoutes, ROUTES, whatIf, type WindowDays } from "./whatif";
+import { examplesSql, rebuildWhatIfFacts, replayRoutes, ROUTES, setWhatIfTriggers, sourceWhatIfSql, whatIf, whatIfSql, type WhatIfInput, type WindowDays } from "./whatif";
 
 const NOW = new Date("2026-11-30T08:00:00.000Z");
 const DAY = 86_400_000;
@@ -66,6 +66,34 @@ async function routedInNode(thresholds: Thresholds, days: WindowDays) {
   return out;
 }
 
+const sortedRows = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v))).sort();
+
+/** The fact table's statements give exactly what the source tables give (sourceWhatIfSql, the reference), for every candidate and window. */
+async function expectSameAsSource(merchantId: string, days: readonly WindowDays[] = [7, 30, 90]) {
+  for (const [name, candidate] of Object.entries(CANDIDATES)) {
+    for (const d of days) {
+      const input: WhatIfInput = { current: DEFAULT_THRESHOLDS, candidate, days: d, now: NOW };
+      const src = sourceWhatIfSql(merchantId, input);
+      const [got, want] = await Promise.all([t.prisma.$queryRaw<Record<string, unknown>[]>(whatIfSql(merchantId, input)), t.prisma.$queryRaw<Record<string, unknown>[]>(src.groups)]);
+      expect(sortedRows(got), `${merchantId} ${name} ${d}d groups`).toEqual(sortedRows(want));
+      const [ex, exWant] = await Promise.all([t.prisma.$queryRaw<Record<string, unknown>[]>(examplesSql(merchantId, input)), t.prisma.$queryRaw<Record<string, unknown>[]>(src.examples)]);
+      expect(ex, `${merchantId} ${name} ${d}d examples`).toEqual(exWant);
+    }
+  }
+}
+
+/** The facts as the triggers keep them equal the facts rebuilt from scratch. */
+async function expectFactsMatchRebuild() {
+  const read = () => t.prisma.$queryRaw<Record<string, unknown>[]>`SELECT * FROM "WhatIfFact" ORDER BY "decisionId"`;
+  const readDisputes = () => t.prisma.$queryRaw<Record<string, unknown>[]>`SELECT * FROM "WhatIfDispute" ORDER BY "merchantId", "outTradeNo"`;
+  const [kept, keptDisputes] = [await read(), await readDisputes()];
+  await rebuildWhatIfFacts(t.prisma);
+  expect(kept).toEqual(await read());
+  expect(keptDisputes).toEqual(await readDisputes());
+  return kept.length;
+}
+
 /** Boundary cases the seed rarely hits: exact thresholds, missing confidence/recommendation, odd amounts. */
 async function addEdgeCases() {
   const scores = ["0.0000", "0.1000", "0.1500", "0.3000", "0.3500", "0.4500", "0.5000", "0.6000", "0.6500", "0.7000", "0.8500", "1.0000", null];
@@ -109,7 +137,7 @@ beforeAll(async () => {
   t = await createTestDb();
   await seedDemo(t.prisma, { reasoningKey: randomBytes(32), now: NOW, casesPerMerchant: 600 });
   await addEdgeCases();
-});
+}, 600_000); // the seed alone takes minutes when the shared machine is loaded
 
 afterAll(async () => {
   await t?.dispose();
@@ -221,5 +249,132 @@ describe("whatIf", () => {
     const high = await whatIf(t.prisma, "m-gadgets", { current: DEFAULT_THRESHOLDS, candidate: th({ highRiskAction: "REVIEW" }), days: 7, now: NOW });
     expect(high.wrong.refundedAfterAutoReject).toEqual({ cases: 1, routedDifferently: 1 });
     expect(high.wrong.disputedAfterAutoApprove.routedDifferently).toBe(0);
+  });
+});
+
+describe("WhatIfFact, kept by triggers", { timeout: 300_000 }, () => {
+  const G = "m-gadgets";
+  const base = { merchantId: G, paidAmountFen: 9_000, requestedAmountFen: 9_000, reasonText: "x", customerId: "c", merchantCategory: "electronics" };
+  const decision = (caseId: string, at: Date, riskScore: string | null, route: "AUTO_APPROVE" | "REVIEW" | "AUTO_REJECT", recommendation = "PASS"): Prisma.AiDecisionCreateManyInput => ({
+    merchantId: G,
+    caseId,
+    endpoint: "ai.refund.assess",
+    conversationId: `${caseId}:${at.getTime()}`,
+    riskScore,
+    confidence: riskScore === null ? null : "0.9500",
+    recommendation: riskScore === null ? null : recommendation,
+    policyVersion: 1,
+    route,
+    reasons: [],
+    createdAt: at,
+  });
+  const run = (candidate: Thresholds = DEFAULT_THRESHOLDS) => whatIf(t.prisma, G, { current: DEFAULT_THRESHOLDS, candidate, days: 7, now: NOW });
+
+  it("give the same groups and examples as the source tables, for every candidate and window", async () => {
+    await expectSameAsSource(M);
+    await expectSameAsSource(G);
+    expect(await expectFactsMatchRebuild()).toBeGreaterThan(1_000);
+  });
+
+  it("follow new cases, newer decisions, disputes, decisions by people and deletions", async () => {
+    const at = new Date(NOW.getTime() - 2 * DAY);
+    const before = await run();
+    await t.prisma.case.create({ data: { ...base, id: "live_1", kind: "REFUND", status: "REFUNDED", outTradeNo: "LIVE1", outRequestNo: "RF-live1", route: "AUTO_APPROVE", createdAt: at } });
+    await t.prisma.aiDecision.create({ data: decision("live_1", at, "0.1000", "AUTO_APPROVE") as Prisma.AiDecisionUncheckedCreateInput });
+    const added = await run();
+    expect(added.total).toBe(before.total + 1);
+    expect(added.lanes.current.AUTO_APPROVE.cases).toBe(before.lanes.current.AUTO_APPROVE.cases + 1);
+
+    // A later dispute on the same order shows the auto-approval wrong.
+    await t.prisma.case.create({ data: { ...base, id: "live_1d", kind: "DISPUTE", status: "REVIEW", outTradeNo: "LIVE1", outRequestNo: "RF-live1d", createdAt: new Date(at.getTime() + DAY) } });
+    const disputed = await run();
+    expect(disputed.wrong.disputedAfterAutoApprove.cases).toBe(added.wrong.disputedAfterAutoApprove.cases + 1);
+    expect(disputed.total).toBe(added.total); // the dispute has no decision yet
+    await expectSameAsSource(G, [7]);
+
+    // A newer decision of the same case replaces the older one in every window it falls in.
+    await t.prisma.aiDecision.create({ data: decision("live_1", new Date(at.getTime() + 60_000), "0.9000", "AUTO_REJECT", "REJECT") as Prisma.AiDecisionUncheckedCreateInput });
+    const redecided = await run();
+    expect(redecided.total).toBe(added.total);
+    expect(redecided.lanes.current.AUTO_REJECT.cases).toBe(added.lanes.current.AUTO_REJECT.cases + 1);
+    expect(redecided.wrong.disputedAfterAutoApprove.cases).toBe(added.wrong.disputedAfterAutoApprove.cases);
+    await expectSameAsSource(G, [7]);
+
+    // A person refunds the auto-rejected case.
+    await t.prisma.case.update({ where: { id: "live_1" }, data: { status: "REFUNDED", decidedById: "someone", decidedAt: NOW, handlingMs: 120_000 } });
+    const refunded = await run();
+    expect(refunded.wrong.refundedAfterAutoReject.cases).toBe(redecided.wrong.refundedAfterAutoReject.cases + 1);
+    expect(refunded.workload.sample).toBe(redecided.workload.sample + 1);
+    // What routing reads changes (category, amounts): the replay follows.
+    await t.prisma.case.update({ where: { id: "live_1" }, data: { merchantCategory: "accessories", requestedAmountFen: 30_000, paidAmountFen: 20_000 } });
+    await expectSameAsSource(G, [7]);
+
+    // The newer decision removed: the older one counts again, and so does its dispute.
+    await t.prisma.aiDecision.deleteMany({ where: { caseId: "live_1", route: "AUTO_REJECT" } });
+    await t.prisma.case.update({ where: { id: "live_1" }, data: { merchantCategory: "electronics", requestedAmountFen: 9_000, paidAmountFen: 9_000 } });
+    expect((await run()).wrong.disputedAfterAutoApprove.cases).toBe(disputed.wrong.disputedAfterAutoApprove.cases);
+    // The dispute moves to another order, then is deleted: the approval is no longer shown wrong.
+    await t.prisma.case.update({ where: { id: "live_1d" }, data: { outTradeNo: "LIVE1-other" } });
+    expect((await run()).wrong.disputedAfterAutoApprove.cases).toBe(added.wrong.disputedAfterAutoApprove.cases);
+    await t.prisma.case.update({ where: { id: "live_1d" }, data: { outTradeNo: "LIVE1" } });
+    expect((await run()).wrong.disputedAfterAutoApprove.cases).toBe(disputed.wrong.disputedAfterAutoApprove.cases);
+    await t.prisma.case.delete({ where: { id: "live_1d" } });
+    expect((await run()).wrong.disputedAfterAutoApprove.cases).toBe(added.wrong.disputedAfterAutoApprove.cases);
+    await expectSameAsSource(G, [7, 90]);
+    await expectFactsMatchRebuild();
+  });
+
+  it("stay right when a decision and a dispute on the same order commit concurrently", async () => {
+    // Other features' triggers on these tables may serialise the two transactions by themselves
+    // (a shared rollup row); switch them off here so only the what-if's own lock is tested.
+    const others = await t.prisma.$queryRaw<{ tbl: string; name: string }[]>`
+      SELECT c.relname AS tbl, t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+      WHERE NOT t.tgisinternal AND c.relname IN ('Case', 'AiDecision') AND t.tgname NOT LIKE 'whatif%'`;
+    const toggle = async (on: boolean) => {
+      for (const o of others) await t.prisma.$executeRawUnsafe(`ALTER TABLE "${o.tbl}" ${on ? "ENABLE" : "DISABLE"} TRIGGER "${o.name}"`);
+    };
+    const at = new Date(NOW.getTime() - DAY);
+    await t.prisma.case.create({ data: { ...base, id: "race_1", kind: "REFUND", status: "REFUNDED", outTradeNo: "RACE1", outRequestNo: "RF-race1", route: "AUTO_APPROVE", createdAt: at } });
+    await toggle(false);
+    try {
+      let decided!: () => void;
+      const decisionInserted = new Promise<void>((r) => (decided = r));
+      // The decision's transaction stays open while the dispute arrives: the dispute cannot see
+      // the decision's fact, and the decision's trigger ran before the dispute existed.
+      await Promise.all([
+        t.prisma.$transaction(
+          async (tx) => {
+            await tx.aiDecision.create({ data: decision("race_1", new Date(at.getTime() + 2_000), "0.1000", "AUTO_APPROVE") as Prisma.AiDecisionUncheckedCreateInput });
+            decided();
+            await tx.$executeRaw`SELECT pg_sleep(1)`;
+          },
+          { timeout: 20_000 },
+        ),
+        decisionInserted.then(() =>
+          t.prisma.case.create({ data: { ...base, id: "race_1d", kind: "DISPUTE", status: "REVIEW", outTradeNo: "RACE1", outRequestNo: "RF-race1d", createdAt: new Date(at.getTime() + 3_600_000) } }),
+        ),
+      ]);
+    } finally {
+      await toggle(true);
+    }
+    const [fact] = await t.prisma.$queryRaw<{ wrong: number }[]>`SELECT wrong FROM "WhatIfFact" WHERE "caseId" = 'race_1'`;
+    expect(fact).toEqual({ wrong: 1 });
+    await expectFactsMatchRebuild();
+  });
+
+  it("are rebuilt in one statement after a load with the triggers off", async () => {
+    const at = new Date(NOW.getTime() - DAY);
+    const before = await run();
+    await setWhatIfTriggers(t.prisma, false);
+    try {
+      await t.prisma.case.create({ data: { ...base, id: "bulk_1", kind: "REFUND", status: "REJECTED", outTradeNo: "BULK1", outRequestNo: "RF-bulk1", route: "AUTO_REJECT", createdAt: at } });
+      await t.prisma.aiDecision.create({ data: decision("bulk_1", at, "0.9500", "AUTO_REJECT", "REJECT") as Prisma.AiDecisionUncheckedCreateInput });
+    } finally {
+      await setWhatIfTriggers(t.prisma, true);
+    }
+    expect((await run()).total).toBe(before.total); // stale until rebuilt
+    await rebuildWhatIfFacts(t.prisma);
+    expect((await run()).total).toBe(before.total + 1);
+    await expectSameAsSource(G, [7]);
   });
 });

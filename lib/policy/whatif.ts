@@ -11,6 +11,10 @@ import type { Limits, Reason, RouteName, Thresholds } from "./route";
  * paid amounts, refundedAmountFen := 0 (what routeCase saw when it first routed it; later refunds
  * must not make a replayed case look "exceeds refundable"), merchantCategory. AI view: ok iff
  * riskScore IS NOT NULL; a missing confidence counts as NaN in routeCase (→ LOW_CONFIDENCE).
+ *
+ * Reads "WhatIfFact": one narrow row per decision, kept current by triggers on AiDecision and Case
+ * (migration 20261202031700_whatif_facts), so the replay is one index-only range scan with no
+ * join, no per-case sort and no disputes hash (docs/benchmarks/whatif.md).
  */
 
 export type WindowDays = 7 | 30 | 90;
@@ -129,13 +133,61 @@ export function routeSql(th: Thresholds): Prisma.Sql {
     ELSE 2 END)::int`;
 }
 
+/** The limit that applies to a fact's category. */
+function factLimitSql(th: Thresholds, key: LimitKey): Prisma.Sql {
+  const whens: Prisma.Sql[] = [];
+  for (const [category, o] of Object.entries(th.overrides ?? {})) {
+    const v = o?.[key];
+    if (category === "" || v === undefined || v === null) continue;
+    whens.push(Prisma.sql`WHEN ${category} THEN ${v}::float8`);
+  }
+  const base = Prisma.sql`${th[key]}::float8`;
+  return whens.length ? Prisma.sql`(CASE f.category ${Prisma.join(whens, " ")} ELSE ${base} END)` : base;
+}
+
+/**
+ * routeSql over a "WhatIfFact" row f: the same decision, with what does not depend on the
+ * thresholds (dispute, more requested than paid, the recommendation's code) stored once.
+ */
+export function factRouteSql(th: Thresholds): Prisma.Sql {
+  const approveBelow = factLimitSql(th, "autoApproveBelow");
+  const rejectAt = factLimitSql(th, "autoRejectAtOrAbove");
+  const floor = factLimitSql(th, "confidenceFloor");
+  const hitl = factLimitSql(th, "hitlLimitFen");
+  const person = Prisma.sql`(f.person OR f."amountFen"::float8 > ${hitl})`;
+  const low = Prisma.sql`(f."riskScore" < ${approveBelow})`;
+  const high = Prisma.sql`(f."riskScore" >= ${rejectAt})`;
+  const unavailable = th.aiUnavailable === "AUTO_REJECT" ? Prisma.sql`CASE WHEN ${person} THEN 1 ELSE 2 END` : Prisma.sql`1`;
+  const highReview = th.highRiskAction === "REVIEW" ? Prisma.sql`OR ${high}` : Prisma.empty;
+  // rec: 1 PASS, 2 REVIEW, 3 REJECT (0 none, 4 other match none of them, as NULL and other strings do above).
+  return Prisma.sql`(CASE
+    WHEN f."riskScore" IS NULL THEN ${unavailable}
+    WHEN ${person} OR f.rec = 2 OR (f.confidence >= ${floor}) IS NOT TRUE
+      OR (NOT ${low} AND NOT ${high})
+      OR (${low} AND f.rec = 3) OR (${high} AND f.rec = 1)
+      OR f."riskScore" < 0 OR f."riskScore" > 1 ${highReview} THEN 1
+    WHEN ${low} THEN 0
+    ELSE 2 END)::int`;
+}
+
 function window(days: WindowDays, now: Date) {
   return { from: new Date(now.getTime() - days * DAY_MS), to: now };
 }
 
-/** Latest decision per case in the window, with its case; the FROM clause every statement shares. */
+/** The latest decision per case in the window: no later decision of the case falls inside it. */
 function population(merchantId: string, from: Date, to: Date): Prisma.Sql {
-  return Prisma.sql`(
+  const lo = Prisma.sql`(${from.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  const hi = Prisma.sql`(${to.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  return Prisma.sql`"WhatIfFact" f WHERE f."merchantId" = ${merchantId} AND f.at > ${lo} AND f.at <= ${hi} AND (f."nextAt" IS NULL OR f."nextAt" > ${hi})`;
+}
+
+/**
+ * The what-if computed straight from AiDecision and Case, as before "WhatIfFact" existed: the
+ * reference the fact table must equal (lib/policy/whatif.test.ts, and the benchmark's "before").
+ */
+export function sourceWhatIfSql(merchantId: string, input: WhatIfInput): { groups: Prisma.Sql; examples: Prisma.Sql } {
+  const { from, to } = window(input.days, input.now ?? new Date());
+  const pop = Prisma.sql`(
     SELECT DISTINCT ON (x."caseId") x."caseId", x."createdAt", x."riskScore"::float8 AS s, x.confidence::float8 AS f,
            x.recommendation AS rec, x.route AS stored
     FROM "AiDecision" x
@@ -144,7 +196,26 @@ function population(merchantId: string, from: Date, to: Date): Prisma.Sql {
       AND x."createdAt" <= (${to.toISOString()}::timestamptz AT TIME ZONE 'UTC')
     ORDER BY x."caseId", x."createdAt" DESC, x.id DESC
   ) d
-  JOIN "Case" c ON c.id = d."caseId" AND c."merchantId" = ${merchantId}`;
+  JOIN "Case" c ON c.id = d."caseId" AND c."merchantId" = ${merchantId}
+  LEFT JOIN (SELECT "outTradeNo", max("createdAt") AS at FROM "Case" WHERE "merchantId" = ${merchantId} AND kind = 'DISPUTE' GROUP BY "outTradeNo") w
+    ON w."outTradeNo" = c."outTradeNo"`;
+  const bucket = (col: Prisma.Sql) => Prisma.sql`LEAST(GREATEST(width_bucket(${col}, 0, 1, ${BUCKETS}), 1), ${BUCKETS})`;
+  const row = Prisma.sql`${routeSql(input.current)} AS cur, ${routeSql(input.candidate)} AS cand, c.id, d."createdAt",
+    CASE WHEN d.s IS NOT NULL AND d.s <> 'NaN'::float8 THEN ${bucket(Prisma.sql`d.s`)} END AS rb,
+    CASE WHEN d.f IS NOT NULL AND d.f <> 'NaN'::float8 THEN ${bucket(Prisma.sql`d.f`)} END AS cb,
+    c."requestedAmountFen" AS req, c."handlingMs" AS h, c."decidedAt" IS NOT NULL AS decided,
+    (d.stored = 'AUTO_APPROVE' AND w.at > d."createdAt") IS TRUE AS wd, (d.stored = 'AUTO_REJECT' AND c.status = 'REFUNDED' AND c."decidedById" IS NOT NULL) AS wr`;
+  return {
+    groups: Prisma.sql`
+      SELECT cur, cand, rb, cb, count(*)::int AS n, sum(req)::bigint AS amount,
+             sum(h) FILTER (WHERE decided)::bigint AS hsum, count(h) FILTER (WHERE decided)::int AS hn,
+             count(*) FILTER (WHERE wd)::int AS wd, count(*) FILTER (WHERE wd AND cur <> cand)::int AS wdm,
+             count(*) FILTER (WHERE wr)::int AS wr, count(*) FILTER (WHERE wr AND cur <> cand)::int AS wrm
+      FROM (SELECT ${row} FROM ${pop}) p GROUP BY cur, cand, rb, cb`,
+    examples: Prisma.sql`
+      SELECT id, wd, cur, cand FROM (SELECT ${row} FROM ${pop} WHERE d.stored <> 'REVIEW') p
+      WHERE wd OR wr ORDER BY (cur <> cand) DESC, "createdAt" DESC, id LIMIT 20`,
+  };
 }
 
 /** Replayed route of every case in the window under one threshold set (for tests and drill-down). */
@@ -157,7 +228,7 @@ export async function replayRoutes(
 ): Promise<Map<string, { route: RouteName; reasons?: Reason[] }>> {
   const { from, to } = window(days, now);
   const rows = await prisma.$queryRaw<{ id: string; r: number }[]>`
-    SELECT c.id, ${routeSql(thresholds)} AS r FROM ${population(merchantId, from, to)}`;
+    SELECT f."caseId" AS id, ${factRouteSql(thresholds)} AS r FROM ${population(merchantId, from, to)}`;
   return new Map(rows.map((row) => [row.id, { route: ROUTES[row.r]! }]));
 }
 
@@ -181,15 +252,7 @@ const emptyLanes = (): Lanes => ({ AUTO_APPROVE: { cases: 0, amountFen: 0 }, REV
 
 function parts(merchantId: string, input: WhatIfInput) {
   const { from, to } = window(input.days, input.now ?? new Date());
-  const pop = population(merchantId, from, to);
-  const cur = routeSql(input.current);
-  const cand = routeSql(input.candidate);
-  // Disputes only for this merchant, newest per order: a small hash the population probes once.
-  const disputes = Prisma.sql`(SELECT "outTradeNo", max("createdAt") AS at FROM "Case"
-      WHERE "merchantId" = ${merchantId} AND kind = 'DISPUTE' GROUP BY "outTradeNo")`;
-  const wrongD = Prisma.sql`(d.stored = 'AUTO_APPROVE' AND w.at > d."createdAt")`;
-  const wrongR = Prisma.sql`(d.stored = 'AUTO_REJECT' AND c.status = 'REFUNDED' AND c."decidedById" IS NOT NULL)`;
-  return { from, to, pop, cur, cand, disputes, wrongD, wrongR };
+  return { from, to, pop: population(merchantId, from, to), cur: factRouteSql(input.current), cand: factRouteSql(input.candidate) };
 }
 
 /**
@@ -197,31 +260,37 @@ function parts(merchantId: string, input: WhatIfInput) {
  * at most a few thousand small rows from which lanes, the matrix, histogram and density follow.
  */
 export function whatIfSql(merchantId: string, input: WhatIfInput): Prisma.Sql {
-  const { pop, cur, cand, disputes, wrongD, wrongR } = parts(merchantId, input);
-  const bucket = (col: Prisma.Sql) => Prisma.sql`LEAST(GREATEST(width_bucket(${col}, 0, 1, ${BUCKETS}), 1), ${BUCKETS})`;
+  const { pop, cur, cand } = parts(merchantId, input);
   return Prisma.sql`
     SELECT cur, cand, rb, cb, count(*)::int AS n, sum(req)::bigint AS amount,
            sum(h) FILTER (WHERE decided)::bigint AS hsum, count(h) FILTER (WHERE decided)::int AS hn,
-           count(*) FILTER (WHERE wd)::int AS wd, count(*) FILTER (WHERE wd AND cur <> cand)::int AS wdm,
-           count(*) FILTER (WHERE wr)::int AS wr, count(*) FILTER (WHERE wr AND cur <> cand)::int AS wrm
+           count(*) FILTER (WHERE wrong = 1)::int AS wd, count(*) FILTER (WHERE wrong = 1 AND cur <> cand)::int AS wdm,
+           count(*) FILTER (WHERE wrong = 2)::int AS wr, count(*) FILTER (WHERE wrong = 2 AND cur <> cand)::int AS wrm
     FROM (
-      SELECT ${cur} AS cur, ${cand} AS cand,
-             CASE WHEN d.s IS NOT NULL AND d.s <> 'NaN'::float8 THEN ${bucket(Prisma.sql`d.s`)} END AS rb,
-             CASE WHEN d.f IS NOT NULL AND d.f <> 'NaN'::float8 THEN ${bucket(Prisma.sql`d.f`)} END AS cb,
-             c."requestedAmountFen" AS req, c."handlingMs" AS h, c."decidedAt" IS NOT NULL AS decided,
-             ${wrongD} IS TRUE AS wd, ${wrongR} AS wr
+      SELECT ${cur} AS cur, ${cand} AS cand, f."riskBucket" AS rb, f."confBucket" AS cb,
+             f."amountFen" AS req, f."handlingMs" AS h, f.decided, f.wrong
       FROM ${pop}
-      LEFT JOIN ${disputes} w ON w."outTradeNo" = c."outTradeNo"
     ) p
     GROUP BY cur, cand, rb, cb`;
+}
+
+/** Up to 20 decisions shown wrong later; only those rows are read ("WhatIfFact" by wrong, at). */
+export function examplesSql(merchantId: string, input: WhatIfInput): Prisma.Sql {
+  const { pop, cur, cand } = parts(merchantId, input);
+  return Prisma.sql`
+    SELECT id, wd, cur, cand FROM (
+      SELECT f."caseId" AS id, f.at, f.wrong = 1 AS wd, ${cur} AS cur, ${cand} AS cand
+      FROM ${pop} AND f.wrong IN (1, 2)
+    ) p
+    ORDER BY (cur <> cand) DESC, at DESC, id
+    LIMIT 20`;
 }
 
 export async function whatIf(prisma: Reader, merchantId: string, input: WhatIfInput): Promise<WhatIfResult> {
   const t0 = performance.now();
   input = { ...input, now: input.now ?? new Date() }; // one instant for both statements
-  const { from, to, pop, cur, cand, disputes, wrongD, wrongR } = parts(merchantId, input);
-  // One big aggregate: JIT compilation and parallel workers (each redoing the per-case
-  // de-duplication) cost more than they save on a small server; enough memory to hash in RAM.
+  const { from, to } = parts(merchantId, input);
+  // One aggregate over narrow rows: JIT compilation costs more than it saves here.
   const run = async (db: Reader) => {
     await db.$executeRaw`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`;
     return db.$queryRaw<GroupRow[]>(whatIfSql(merchantId, input));
@@ -274,16 +343,7 @@ export async function whatIf(prisma: Reader, merchantId: string, input: WhatIfIn
   // Examples: a second, narrow statement only when there is something to show.
   let examples: WrongExample[] = [];
   if (wrong.disputedAfterAutoApprove.cases + wrong.refundedAfterAutoReject.cases > 0) {
-    const rows = await prisma.$queryRaw<{ id: string; wd: boolean; cur: number; cand: number }[]>`
-      SELECT id, wd, cur, cand FROM (
-        SELECT c.id, d."createdAt", ${wrongD} IS TRUE AS wd, ${wrongR} AS wr, ${cur} AS cur, ${cand} AS cand
-        FROM ${pop}
-        LEFT JOIN ${disputes} w ON w."outTradeNo" = c."outTradeNo"
-        WHERE d.stored <> 'REVIEW'
-      ) p
-      WHERE wd OR wr
-      ORDER BY (cur <> cand) DESC, "createdAt" DESC, id
-      LIMIT 20`;
+    const rows = await prisma.$queryRaw<{ id: string; wd: boolean; cur: number; cand: number }[]>(examplesSql(merchantId, input));
     examples = rows.map((r) => ({
       caseId: r.id,
       kind: r.wd ? "DISPUTED_AFTER_AUTO_APPROVE" : "REFUNDED_AFTER_AUTO_REJECT",
@@ -323,4 +383,24 @@ export async function whatIf(prisma: Reader, merchantId: string, input: WhatIfIn
     thresholds: input.candidate,
     computedMs: Math.round(performance.now() - t0),
   };
+}
+
+const TRIGGERS = {
+  AiDecision: ["whatif_decisions_inserted", "whatif_decisions_updated", "whatif_decisions_deleted"],
+  Case: ["whatif_cases_inserted", "whatif_case_updated", "whatif_case_deleted"],
+} as const;
+
+/**
+ * For bulk loaders: switch the fact-keeping triggers off for a load (the facts go stale), then on
+ * again and call rebuildWhatIfFacts. Never while the app writes.
+ */
+export async function setWhatIfTriggers(db: Reader, enabled: boolean): Promise<void> {
+  for (const [table, names] of Object.entries(TRIGGERS)) {
+    for (const name of names) await db.$executeRaw(Prisma.raw(`ALTER TABLE "${table}" ${enabled ? "ENABLE" : "DISABLE"} TRIGGER ${name}`));
+  }
+}
+
+/** Recomputes every fact from AiDecision and Case in one INSERT … SELECT (whatif_rebuild in the migration). */
+export async function rebuildWhatIfFacts(db: Reader): Promise<void> {
+  await db.$executeRaw`SELECT whatif_rebuild()`;
 }
