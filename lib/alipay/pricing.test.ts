@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyTier, callPrice, formatMicro, listPrice, parseMicro, priceTable, refundAssessUnits, refundFee } from "./pricing";
+import { applyTier, batchSaving, callPrice, CURRENT_PRICE_VERSION, formatMicro, listPrice, parseMicro, priceTable, priceTableAt, refundAssessUnits, refundFee, volumeDiscountPercent } from "./pricing";
 
 describe("pricing", () => {
   const table = priceTable("2026-11-list");
@@ -43,5 +43,38 @@ describe("pricing", () => {
 
   it("refuses unknown price versions", () => {
     expect(() => priceTable("1999-01")).toThrow(/unknown price table/);
+  });
+});
+
+describe("versioned price tables", () => {
+  const base = priceTable("2026-11-list");
+  const tables = {
+    [base.version]: base,
+    "2027-01-list": { ...base, version: "2027-01-list", effectiveFrom: "2027-01-01", riskScore: 18_000, volumeTiers: [{ fromCalls: 0, discountPercent: 0 }, { fromCalls: 100_000, discountPercent: 10 }, { fromCalls: 1_000_000, discountPercent: 20 }] },
+  };
+
+  it("picks the version in force on a day, and the first before it", () => {
+    expect(priceTableAt(new Date("2026-12-31T23:59:59Z"), tables).version).toBe("2026-11-list");
+    expect(priceTableAt(new Date("2027-01-01T00:00:00Z"), tables).version).toBe("2027-01-list");
+    expect(priceTableAt(new Date("2026-10-31T00:00:00Z"), tables).version).toBe("2026-11-list");
+    expect(() => priceTableAt(new Date(), {})).toThrow(/no price tables/);
+    expect(priceTableAt(new Date("2026-12-02T00:00:00Z")).version).toBe(CURRENT_PRICE_VERSION);
+  });
+
+  it("applies the announced volume tiers by calls already made this month", () => {
+    const t = tables["2027-01-list"];
+    expect(volumeDiscountPercent(0, t)).toBe(0);
+    expect(volumeDiscountPercent(99_999, t)).toBe(0);
+    expect(volumeDiscountPercent(100_000, t)).toBe(10);
+    expect(volumeDiscountPercent(5_000_000, t)).toBe(20);
+    expect(volumeDiscountPercent(5_000_000, base)).toBe(0);
+  });
+
+  it("says what the batch tier saved: list minus batch, exact", () => {
+    // 0.014 paid in batch was 0.020 at list: 0.006 saved
+    expect(batchSaving(14_000n, base)).toBe(6_000n);
+    expect(batchSaving(0n, base)).toBe(0n);
+    expect(batchSaving(70n * 10n ** 12n, base)).toBe(30n * 10n ** 12n);
+    expect(batchSaving(14_000n, { ...base, batchDiscountPercent: 0 })).toBe(0n);
   });
 });

@@ -9,8 +9,16 @@ const DECIMAL_RE = /^(\d+)(?:\.(\d{1,6}))?$/;
 
 export type Micro = number;
 
+/** From this many AI calls in a calendar month, this percent off list (as the provider announces). */
+export interface VolumeTier {
+  fromCalls: number;
+  discountPercent: number;
+}
+
 export interface PriceTable {
   version: string;
+  /** First day (UTC, inclusive) this version is in force; versions are never edited, only added. */
+  effectiveFrom: string;
   riskScore: Micro;
   riskScoreCrossBorder: Micro;
   /** per started 1,000 characters of request + response text (see refundAssessChars) */
@@ -20,17 +28,21 @@ export interface PriceTable {
   batchDiscountPercent: number;
   /** transaction fee on the refunded amount, in basis points (60 = 0.6%) */
   refundFeeBasisPoints: number;
+  /** ascending by fromCalls, the first at 0 */
+  volumeTiers: readonly VolumeTier[];
 }
 
 export const PRICE_TABLES: Record<string, PriceTable> = {
   "2026-11-list": {
     version: "2026-11-list",
+    effectiveFrom: "2026-11-01",
     riskScore: 20_000,
     riskScoreCrossBorder: 50_000,
     refundAssessPerThousandChars: 30_000,
     disputeAnalyze: 50_000,
     batchDiscountPercent: 30,
     refundFeeBasisPoints: 60,
+    volumeTiers: [{ fromCalls: 0, discountPercent: 0 }],
   },
 };
 
@@ -40,6 +52,35 @@ export function priceTable(version: string = CURRENT_PRICE_VERSION): PriceTable 
   const table = PRICE_TABLES[version];
   if (!table) throw new RangeError(`unknown price table version: ${version}`);
   return table;
+}
+
+/**
+ * The version in force on a day (for fallback pricing and forecasts); before the first version,
+ * the first (the oldest prices known). Ledger rows keep the cost they were billed at, so adding a
+ * version never changes a past total.
+ */
+export function priceTableAt(at: Date, tables: Record<string, PriceTable> = PRICE_TABLES): PriceTable {
+  const day = at.toISOString().slice(0, 10);
+  const all = Object.values(tables).sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+  if (all.length === 0) throw new RangeError("no price tables");
+  let found = all[0]!;
+  for (const t of all) if (t.effectiveFrom <= day) found = t;
+  return found;
+}
+
+/** The volume discount for the n-th AI call of a month (calls before it: callsBefore). */
+export function volumeDiscountPercent(callsBefore: number, table: PriceTable = priceTable()): number {
+  let pct = 0;
+  for (const tier of table.volumeTiers) if (callsBefore >= tier.fromCalls) pct = tier.discountPercent;
+  return pct;
+}
+
+/** What the batch tier saved on a batch-billed amount: list − batch, where batch = list·(100−d)/100. Half up. */
+export function batchSaving(batchMicro: bigint, table: PriceTable = priceTable()): bigint {
+  const d = BigInt(table.batchDiscountPercent);
+  if (d <= 0n) return 0n;
+  const keep = 100n - d;
+  return (batchMicro * d * 2n + keep) / (keep * 2n);
 }
 
 function assertMicro(m: Micro): void {
