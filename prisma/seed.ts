@@ -5,7 +5,7 @@ import { secrets } from "../lib/runtime/secrets";
 
 const env = loadEnv();
 const started = Date.now();
-const summary = await seedDemo(await db(), { reasoningKey: secrets(env).reasoningKey });
+const summary = await seedDemo(await db(), { reasoningKey: secrets(env).reasoningKeyring });
 console.log(
   summary
     ? `Seeded ${summary.cases} cases for ${summary.merchants} merchants (${(summary.reviewShare * 100).toFixed(1)}% routed to review, ${summary.open} open) in ${Date.now() - started} ms.`

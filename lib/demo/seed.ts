@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { CaseStatus, Prisma } from "../generated/prisma/client";
 import { hashPassword } from "../auth/passwords";
-import { encryptReasoning } from "../crypto/reasoning";
+import { encryptReasoning, type ReasoningKey } from "../crypto/reasoning";
 import { DEFAULT_THRESHOLDS, routeCase, type AiView } from "../policy/route";
 import { DEMO_MERCHANTS, DEMO_PASSWORD, DEMO_USERS } from "./accounts";
 import { rng, type Rng } from "./rng";
@@ -57,7 +57,7 @@ export interface SeedSummary {
 /** Deterministic demo data: two merchants, their users, and 60 days of cases. Skips if seeded. */
 export async function seedDemo(
   prisma: PrismaClient,
-  { reasoningKey, now = new Date(), casesPerMerchant = 3_000 }: { reasoningKey: Buffer; now?: Date; casesPerMerchant?: number },
+  { reasoningKey, now = new Date(), casesPerMerchant = 3_000 }: { reasoningKey: ReasoningKey; now?: Date; casesPerMerchant?: number },
 ): Promise<SeedSummary | null> {
   if ((await prisma.merchant.count()) > 0) return null;
   const passwordHash = await hashPassword(DEMO_PASSWORD);

@@ -41,7 +41,6 @@ describe("POST /api/v1/refund-requests", () => {
   afterAll(() => t.dispose());
   beforeEach(async () => {
     await t.prisma.job.deleteMany();
-    await t.prisma.auditEvent.deleteMany({ where: { targetType: "case" } });
     await t.prisma.case.deleteMany();
   });
 

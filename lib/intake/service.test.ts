@@ -14,8 +14,10 @@ const body = (patch: Record<string, unknown> = {}) => ({
   ...patch,
 });
 
+// The audit trail is append-only (the database refuses DELETE): count only what each test wrote.
+let since = 0n;
 async function counts(t: TestDb) {
-  const [cases, jobs, audits] = await Promise.all([t.prisma.case.count(), t.prisma.job.count(), t.prisma.auditEvent.count()]);
+  const [cases, jobs, audits] = await Promise.all([t.prisma.case.count(), t.prisma.job.count(), t.prisma.auditEvent.count({ where: { id: { gt: since } } })]);
   return { cases, jobs, audits };
 }
 
@@ -36,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => t.dispose());
 beforeEach(async () => {
   await t.prisma.job.deleteMany();
-  await t.prisma.auditEvent.deleteMany();
+  since = (await t.prisma.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
   await t.prisma.case.deleteMany();
 });
 
@@ -68,7 +70,7 @@ describe("createRefundRequest", () => {
     expect(row.requestHash).toMatch(/^[0-9a-f]{64}$/);
     const jobs = await t.prisma.job.findMany();
     expect(jobs).toEqual([expect.objectContaining({ merchantId: "m-a", kind: "assess", caseId: row.id, status: "QUEUED", runAt: now })]);
-    const audits = await t.prisma.auditEvent.findMany();
+    const audits = await t.prisma.auditEvent.findMany({ where: { id: { gt: since } } });
     expect(audits).toEqual([
       expect.objectContaining({
         merchantId: "m-a",

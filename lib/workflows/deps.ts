@@ -1,10 +1,11 @@
 import type { AlipayClient } from "../alipay/client";
+import type { ReasoningKey } from "../crypto/reasoning";
 import type { PrismaClient } from "../generated/prisma/client";
 
 export interface WorkflowDeps {
   prisma: PrismaClient;
   client: AlipayClient;
-  reasoningKey: Buffer;
+  reasoningKey: ReasoningKey;
 }
 
 export type StepResult = "done" | "skipped";

@@ -1,6 +1,6 @@
-import { SectionPlaceholder } from "@/components/shell/section-placeholder";
+import { AuditLogPage } from "@/components/audit/audit-log-page";
 
-export default async function AuditPage({ params }: PageProps<"/m/[merchantId]/audit">) {
+export default async function AuditPage({ params, searchParams }: PageProps<"/m/[merchantId]/audit">) {
   const { merchantId } = await params;
-  return <SectionPlaceholder merchantId={merchantId} scope="audit:read" section="audit" />;
+  return <AuditLogPage merchantId={merchantId} search={await searchParams} />;
 }

@@ -24,7 +24,7 @@ const bulk = merchantAction("review:decide", bulkInput, async (input, a) => bulk
 const feedback = merchantAction("disputes:decide", feedbackInput, async (input, a) => submitFeedback(await db(), a.merchant.id, a.user.id, input));
 const retry = merchantAction("review:decide", caseRef, async ({ caseId }, a) => retryRefund(await db(), a.merchant.id, caseId, a.user.id));
 const reasoning = merchantAction("reasoning:read", caseRef, async ({ caseId }, a) =>
-  readReasoning(await db(), secrets(loadEnv()).reasoningKey, a.merchant.id, caseId, a.user.id),
+  readReasoning(await db(), secrets(loadEnv()).reasoningKeyring, a.merchant.id, caseId, a.user.id),
 );
 
 export async function claimCaseAction(merchantId: string, input: unknown) {
