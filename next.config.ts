@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { SECURITY_HEADERS } from "./lib/security/headers";
 
 const config: NextConfig = {
   // PGlite ships wasm and data files; pg and Prisma's adapters must stay Node-side.
@@ -8,18 +9,9 @@ const config: NextConfig = {
   // The dev server refuses its own scripts to another host name; 127.0.0.1 is what many open.
   allowedDevOrigins: ["127.0.0.1"],
   typedRoutes: false,
+  // The CSP needs a nonce per request, so proxy.ts sets it; these are the same for every response.
   async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-        ],
-      },
-    ];
+    return [{ source: "/:path*", headers: [...SECURITY_HEADERS] }];
   },
 };
 

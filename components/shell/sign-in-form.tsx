@@ -6,11 +6,12 @@ import { useState, useSyncExternalStore } from "react";
 import { useI18n } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
+import { THROTTLED } from "@/lib/auth/sign-in-errors";
 
 export function SignInForm() {
   const { t } = useI18n();
   const router = useRouter();
-  const [error, setError] = useState(false);
+  const [error, setError] = useState<"failed" | "throttled" | null>(null);
   const [pending, setPending] = useState(false);
   // Until React has hydrated, a click would submit the form natively: keep the button off.
   const hydrated = useSyncExternalStore(
@@ -23,14 +24,14 @@ export function SignInForm() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setPending(true);
-    setError(false);
+    setError(null);
     const result = await signIn("credentials", {
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
       redirect: false,
     });
     if (!result || result.error) {
-      setError(true);
+      setError(result?.error === THROTTLED ? "throttled" : "failed");
       setPending(false);
       return;
     }
@@ -50,7 +51,7 @@ export function SignInForm() {
       </div>
       {error && (
         <p role="alert" data-testid="sign-in-error" className="text-sm text-destructive">
-          {t("auth.failed")}
+          {t(error === "throttled" ? "auth.throttled" : "auth.failed")}
         </p>
       )}
       <Button type="submit" className="w-full" disabled={pending || !hydrated}>

@@ -26,6 +26,7 @@ export const en = {
     submit: "Sign in",
     submitting: "Signing in…",
     failed: "Email or password is wrong, or the account is locked for 15 minutes after 5 failed attempts.",
+    throttled: "Too many sign-in attempts. Wait a minute and try again.",
     demoAccounts: "Demo accounts (password: {password})",
   },
   roles: { AGENT: "Agent", ADMIN: "Admin", FINANCE: "Finance", AUDITOR: "Auditor" },

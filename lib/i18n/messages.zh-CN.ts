@@ -26,6 +26,7 @@ export const zhCN: Messages = {
     submit: "登录",
     submitting: "正在登录…",
     failed: "邮箱或密码错误，或账号因连续 5 次失败被锁定 15 分钟。",
+    throttled: "登录尝试次数过多，请稍候一分钟再试。",
     demoAccounts: "演示账号（密码：{password}）",
   },
   roles: { AGENT: "客服", ADMIN: "管理员", FINANCE: "财务", AUDITOR: "审计" },

@@ -1,0 +1,29 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, newNonce } from "@/lib/security/headers";
+
+/**
+ * A fresh nonce per page request: Next reads it from the request's Content-Security-Policy header
+ * and puts it on its own scripts, so no inline script runs without it.
+ */
+export function proxy(request: NextRequest) {
+  // NODE_ENV is fixed at build time by Next; it is not configuration.
+  const csp = contentSecurityPolicy(newNonce(), process.env.NODE_ENV === "development");
+  const headers = new Headers(request.headers);
+  headers.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", csp);
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      // Pages and server actions; not API routes (JSON, no scripts) or immutable static files.
+      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
