@@ -32,8 +32,8 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } }],
   webServer: {
     command: `rm -rf ${dataDir} && npm run build && npm start -- -p ${port} -H 127.0.0.1`,
-    url: `${baseURL}/api/health`,
-    timeout: 400_000,
+    url: `${baseURL}/api/ready`,
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

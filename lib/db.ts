@@ -9,7 +9,7 @@ const holder = globalThis as typeof globalThis & { __consoleDb?: Promise<Connect
 
 async function open(): Promise<Connection> {
   const env = loadEnv();
-  if (env.DATABASE_URL) return connectPg(env.DATABASE_URL);
+  if (env.DATABASE_URL) return connectPg(env.DATABASE_URL, { max: env.DATABASE_POOL_MAX });
   const conn = connectPglite(await openPglite(pgliteDir(env)));
   await applyMigrations(conn.runner);
   return conn;

@@ -5,6 +5,7 @@ import { releaseCase } from "../review/service";
 import type { TestDb } from "../testing/db";
 import { makeCase, workflowHarness } from "../testing/workflow";
 import { freshBenchDb } from "./db";
+import { printResult, type ResultRow } from "./report";
 import { measure, ms } from "./stats";
 
 /**
@@ -50,6 +51,8 @@ async function generate(conn: Connection, total: number) {
   await conn.runner.script(`VACUUM ANALYZE "AiDecision"`);
 }
 
+const results: ResultRow[] = [];
+
 async function queueFigures(total: number) {
   const conn = await freshDb(`bench_queue_${total}`);
   try {
@@ -71,6 +74,9 @@ async function queueFigures(total: number) {
        ORDER BY (COALESCE(c."disputeDeadline", c."createdAt" + interval '24 hours') - LEAST(c."requestedAmountFen", 720000) * interval '60 milliseconds'), c.id LIMIT 100`,
     );
     const row = { total, open, page: page.p95, lanePage: lanePage.p95, counts: counts.p95, next: next.p95 };
+    const at = `${total.toLocaleString("en")} cases`;
+    const result = (measure: string, m: { p50: number; p95: number }): ResultRow => ({ measure: `${measure}, ${at}`, p50: ms(m.p50), p95: ms(m.p95), target: "p95 ≤ 30 ms", met: m.p95 <= 30 });
+    results.push(result("queue first page", page), result("lane page", lanePage), result("lane counts", counts), result("next case (claim + release)", next));
     console.log(`  first page      p50 ${ms(page.p50)}  p95 ${ms(page.p95)}`);
     console.log(`  lane page       p50 ${ms(lanePage.p50)}  p95 ${ms(lanePage.p95)}`);
     console.log(`  lane counts     p50 ${ms(counts.p50)}  p95 ${ms(counts.p95)}`);
@@ -112,8 +118,14 @@ async function main() {
   if (rows.length >= 2) {
     const [small, big] = [rows[0]!, rows.at(-1)!];
     console.log(`\nratio ${big.total.toLocaleString("en")} / ${small.total.toLocaleString("en")} (p95): page ${(big.page / small.page).toFixed(2)}x, lane counts ${(big.counts / small.counts).toFixed(2)}x, next ${(big.next / small.next).toFixed(2)}x`);
+    for (const [name, key] of [["queue first page", "page"], ["lane counts", "counts"], ["next case", "next"]] as const) {
+      const r = big[key] / small[key];
+      results.push({ measure: `${name}: p95 ${big.total.toLocaleString("en")} / ${small.total.toLocaleString("en")}`, p50: "", p95: `${r.toFixed(2)}×`, target: "≤ 1.5×", met: r <= 1.5 });
+    }
   }
-  await throughput();
+  const perSecond = await throughput();
+  results.push({ measure: "assessment throughput, 1 worker, 4 in flight, no latency", p50: `${perSecond.toFixed(1)} cases/s`, p95: "", target: "", met: null });
+  printResult("queue", results);
 }
 
 main().then(

@@ -19,7 +19,7 @@ export async function listCases(prisma: PrismaClient, merchantId: string, q: Cas
         merchantCategory: true,
         route: true,
         createdAt: true,
-        decisions: { orderBy: { createdAt: "desc" }, take: 1, select: { riskScore: true } },
+        decisions: { where: { merchantId }, orderBy: { createdAt: "desc" }, take: 1, select: { riskScore: true } },
       },
     }),
   ]);

@@ -7,6 +7,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Env } from "../env";
 import { PrismaClient } from "../generated/prisma/client";
 import { pgliteRunner, pgRunner, type SqlRunner } from "./runner";
+import { log } from "../observability/log";
 
 export type Database = PrismaClient;
 
@@ -39,7 +40,7 @@ export interface Connection {
 
 export function connectPg(url: string, { max = 10 } = {}): Connection {
   const pool = new pg.Pool({ connectionString: url, max });
-  pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  pool.on("error", (err) => log.error("idle database client error", { err }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

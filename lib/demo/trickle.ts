@@ -4,6 +4,7 @@ import { createRefundRequest } from "../intake/service";
 import type { Services } from "../runtime/services";
 import { DEMO_MERCHANTS } from "./accounts";
 import { rng } from "./rng";
+import { log } from "../observability/log";
 
 const REASONS = ["商品与描述不符", "未收到货", "包装破损", "Item arrived broken", "不想要了", "Wrong size"];
 const CATEGORIES: Record<string, string[]> = { "m-teahouse": ["tea", "teaware", "gift_box"], "m-gadgets": ["electronics", "accessories", "digital_goods"] };
@@ -40,7 +41,7 @@ export function startTrickle(s: Services, { intervalMs = 20_000, signal }: { int
         locale: r.chance(0.7) ? "zh-CN" : "en",
       });
     } catch (err) {
-      console.error("[demo] trickle failed:", err instanceof Error ? err.message : err);
+      log.error("demo trickle failed", { err });
     }
   }, intervalMs);
   signal.addEventListener("abort", () => clearInterval(timer));

@@ -30,7 +30,8 @@ export function errorResponse(err: unknown, locale: Locale): Response {
   const user = toUserError(err);
   const status = user.kind === "unexpected" ? 500 : HTTP_STATUS[user.kind];
   const message = user.kind === "unexpected" ? translator(locale)("intake.errors.unexpected") : user.message;
-  const headers: Record<string, string> = user.kind === "unauthenticated" ? { "WWW-Authenticate": 'Bearer realm="refund-requests"' } : {};
+  const headers: Record<string, string> =
+    user.kind === "unauthenticated" ? { "WWW-Authenticate": 'Bearer realm="refund-requests"' } : user.kind === "unavailable" ? { "Retry-After": "2" } : {};
   return json({ error: { code: CODES[user.kind], message, ...(user.details && { fields: user.details }) } }, status, headers);
 }
 

@@ -5,6 +5,8 @@ import { dbRateLimiter } from "../alipay/rate-limit";
 import { connection } from "../db";
 import { handleComplaintNotification } from "../disputes/notifications";
 import { loadEnv } from "../env";
+import { log } from "../observability/log";
+import { meteredLedger } from "../observability/metrics";
 import type { Sandbox } from "../sandbox/server";
 import type { WorkflowDeps } from "../workflows/deps";
 import { resolveGateway } from "./gateway";
@@ -30,11 +32,11 @@ async function build(): Promise<Services> {
   const client = createAlipayClient({
     ...config,
     timeoutMs: env.AI_TIMEOUT_MS,
-    ledger: prismaLedger(conn.prisma),
+    ledger: meteredLedger(prismaLedger(conn.prisma)),
     rateLimiter: dbRateLimiter(conn.runner, { perMinute: env.AI_RATE_LIMIT_PER_MINUTE }),
-    onLedgerError: (err) => console.error("[ledger] write failed:", err instanceof Error ? err.message : err),
+    onLedgerError: (err) => log.error("ledger write failed", { err }),
   });
-  return { deps: { prisma: conn.prisma, client, reasoningKey: secrets(env).reasoningKey }, client, alipayPublicKey: config.alipayPublicKey, sandbox };
+  return { deps: { prisma: conn.prisma, client, reasoningKey: secrets(env).reasoningKeyring }, client, alipayPublicKey: config.alipayPublicKey, sandbox };
 }
 
 /** The process's Alipay client, workflow dependencies and (embedded) sandbox. */

@@ -1,5 +1,6 @@
 import { handleComplaintNotification } from "@/lib/disputes/notifications";
 import { services } from "@/lib/runtime/services";
+import { log } from "@/lib/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -14,6 +15,6 @@ export async function POST(req: Request) {
   }
   const s = await services();
   const answer = await handleComplaintNotification(s.deps.prisma, s.client, s.alipayPublicKey, params);
-  if (answer.status !== 200) console.warn(`[notify] refused: ${answer.reason}`);
+  if (answer.status !== 200) log.warn("alipay notification refused", { reason: answer.reason });
   return new Response(answer.body, { status: answer.status, headers: { "content-type": "text/plain" } });
 }
