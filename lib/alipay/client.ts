@@ -61,6 +61,7 @@ import {
   type RiskScoreResponse,
 } from "./schemas";
 import { createRequestId, RESPONSE_HEADERS, signRequest, verifyResponse } from "./sign";
+import { log } from "../observability/log";
 
 // ------------------------------------------------------------------ transport
 
@@ -292,6 +293,8 @@ interface Cost {
   fee: Micro;
   tier: Tier;
   priceVersion: string | null;
+  /** The refund a transaction fee belongs to (its out_request_no): the ledger keeps one fee per refund. */
+  feeRef?: string;
 }
 
 type Attempt<T> =
@@ -402,7 +405,7 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
   const sleep = config.sleep ?? abortableSleep;
   const now = config.now ?? Date.now;
   const onLedgerError =
-    config.onLedgerError ?? ((err: unknown) => console.error("[alipay] ledger write failed:", err instanceof Error ? err.message : err));
+    config.onLedgerError ?? ((err: unknown) => log.error("ledger write failed", { err }));
 
   async function record(
     req: Pick<Request<unknown>, "ctx" | "endpoint" | "requestId">,
@@ -430,6 +433,7 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
         costCny: formatMicro(cost.cost),
         feeCny: formatMicro(cost.fee),
         priceVersion: cost.priceVersion,
+        feeRef: cost.feeRef ?? null,
       });
     } catch (err) {
       onLedgerError(err);
@@ -707,17 +711,21 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
         fee: d.fund_change === "Y" ? fee : 0,
         tier: "standard",
         priceVersion: table.version,
+        feeRef: valid.out_request_no,
       });
       const refundReq = request(ENDPOINTS.refund, wire, ctx, refundResponseSchema, withFee);
       const queryBody = {
         out_request_no: valid.out_request_no,
         ...(valid.out_trade_no ? { out_trade_no: valid.out_trade_no } : { trade_no: valid.trade_no }),
       };
-      // a query that confirms a lost refund carries its transaction fee: money moved on our request
+      // A query that confirms a lost refund carries its transaction fee (money moved on our request)
+      // unless an earlier run already recorded it: the ledger keeps one fee per feeRef.
       const queryReq: Request<RefundQueryResponse> = {
         ...(await refundQueryCall(queryBody, ctx)),
         price: (d) =>
-          d.refund_status === "REFUND_SUCCESS" ? { cost: 0, fee, tier: "standard", priceVersion: table.version } : free(),
+          d.refund_status === "REFUND_SUCCESS"
+            ? { cost: 0, fee, tier: "standard", priceVersion: table.version, feeRef: valid.out_request_no }
+            : free(),
       };
 
       const deadline = now() + deadlineMs;

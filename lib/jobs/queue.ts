@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../generated/prisma/client";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 
 export type JobKind = "assess" | "execute_refund" | "submit_feedback";
 
@@ -36,12 +36,22 @@ export async function completeJob(prisma: PrismaClient, job: ClaimedJob, workerI
   await prisma.job.updateMany({ where: { id: job.id, lockedBy: workerId, status: "RUNNING" }, data: { status: "DONE", leaseUntil: null } });
 }
 
-export async function retryJob(prisma: PrismaClient, job: ClaimedJob, workerId: string, error: string) {
-  const done = job.attempts >= MAX_JOB_ATTEMPTS;
-  const backoffMs = Math.min(5 * 60_000, 1_000 * 2 ** job.attempts);
-  await prisma.job.updateMany({
-    where: { id: job.id, lockedBy: workerId, status: "RUNNING" },
-    data: { status: done ? "FAILED" : "QUEUED", lastError: error.slice(0, 500), leaseUntil: null, runAt: new Date(Date.now() + backoffMs) },
+/**
+ * Backs off for another attempt, or gives up after MAX_JOB_ATTEMPTS (returns true). Giving up and
+ * `onGiveUp` (leaving the case where a person sees it) are one transaction: if it fails, the lease
+ * runs out and the next holder gives up again. A worker that lost its lease changes nothing.
+ */
+export async function retryJob(prisma: PrismaClient, job: ClaimedJob, workerId: string, error: string, onGiveUp?: (tx: Prisma.TransactionClient) => Promise<unknown>) {
+  const held = { id: job.id, lockedBy: workerId, status: "RUNNING" as const };
+  if (job.attempts < MAX_JOB_ATTEMPTS) {
+    const backoffMs = Math.min(5 * 60_000, 1_000 * 2 ** job.attempts);
+    await prisma.job.updateMany({ where: held, data: { status: "QUEUED", lastError: error.slice(0, 500), leaseUntil: null, runAt: new Date(Date.now() + backoffMs) } });
+    return false;
+  }
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.job.updateMany({ where: held, data: { status: "FAILED", lastError: error.slice(0, 500), leaseUntil: null } });
+    if (updated.count === 0) return false;
+    if (onGiveUp) await onGiveUp(tx);
+    return true;
   });
-  return done;
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { pollComplaints } from "../disputes/intake";
+import { abandonCase } from "../workflows/abandon";
 import { assessCase } from "../workflows/assess";
 import type { StepResult, WorkflowDeps } from "../workflows/deps";
 import { executeRefund } from "../workflows/execute";
 import { submitDisputeFeedback } from "../workflows/feedback";
 import { claimJobs, completeJob, retryJob, type ClaimedJob, type JobKind } from "./queue";
+import { log } from "../observability/log";
 
 const HANDLERS: Record<JobKind, (deps: WorkflowDeps, merchantId: string, caseId: string) => Promise<StepResult>> = {
   assess: assessCase,
@@ -17,8 +19,9 @@ export async function runJob(deps: WorkflowDeps, job: ClaimedJob, workerId: stri
     await HANDLERS[job.kind](deps, job.merchantId, job.caseId);
     await completeJob(deps.prisma, job, workerId);
   } catch (err) {
-    const gaveUp = await retryJob(deps.prisma, job, workerId, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-    if (gaveUp) console.error(`[worker] job ${job.id} (${job.kind} ${job.caseId}) failed for good:`, err);
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const gaveUp = await retryJob(deps.prisma, job, workerId, message, (tx) => abandonCase(tx, job.kind, job.merchantId, job.caseId, message));
+    if (gaveUp) log.error("job failed for good", { jobId: job.id, kind: job.kind, caseId: job.caseId, merchantId: job.merchantId, error: message });
   }
 }
 
@@ -36,7 +39,7 @@ export async function runWorker(deps: WorkflowDeps, { signal, concurrency = 4, i
     try {
       ran = await drainOnce(deps, workerId, concurrency);
     } catch (err) {
-      console.error("[worker] polling failed:", err instanceof Error ? err.message : err);
+      log.error("worker polling failed", { err });
     }
     if (ran === 0) await new Promise((r) => setTimeout(r, idleMs));
   }
@@ -51,7 +54,7 @@ export function startComplaintPolling(s: { deps: WorkflowDeps }, signal: AbortSi
       const merchants = await s.deps.prisma.merchant.findMany({ where: { alipayAppId: { not: null } }, select: { id: true } });
       for (const m of merchants) await pollComplaints(s.deps.prisma, s.deps.client, m.id);
     } catch (err) {
-      console.error("[worker] complaint poll failed:", err instanceof Error ? err.message : err);
+      log.error("complaint poll failed", { err });
     }
   };
   const timer = setInterval(poll, everyMs);
