@@ -5,6 +5,7 @@ import { rebuildInsightsRollups } from "../insights/rollups";
 import { buildInsights, shanghaiDay, windows, type Aggregates, type OutcomeRow, type WindowDays } from "../insights/series";
 import { binOf } from "../insights/stats";
 import { freshBenchDb } from "./db";
+import { printResult } from "./report";
 import { measure, ms } from "./stats";
 
 /**
@@ -211,6 +212,12 @@ async function main() {
     const node = await measure(nodeIterations, async () => buildInsights(today, DAYS, await aggregatesFromRows(conn, today)), 1);
     console.log(`same numbers from raw rows in Node (${nodeIterations} runs): p50 ${ms(node.p50)}  p95 ${ms(node.p95)}  max ${ms(node.max)}`);
     console.log(`ratio (p95 raw / p95 rollups): ${(node.p95 / rollup.p95).toFixed(1)}×  target: ≤ 300 ms p95 and ≥ 10×: ${rollup.p95 <= 300 && node.p95 / rollup.p95 >= 10 ? "met" : "MISSED"}`);
+    printResult("insights", [
+      { measure: "page data from rollups, 1M decisions", p50: ms(rollup.p50), p95: ms(rollup.p95), target: "≤ 300 ms p95", met: rollup.p95 <= 300 },
+      { measure: "90 days, filtered, from rollups", p50: ms(filtered.p50), p95: ms(filtered.p95), target: "", met: null },
+      { measure: "same numbers from raw rows in Node", p50: ms(node.p50), p95: ms(node.p95), target: "", met: null },
+      { measure: "raw / rollups (p95)", p50: "", p95: `${(node.p95 / rollup.p95).toFixed(1)}×`, target: "≥ 10×", met: node.p95 / rollup.p95 >= 10 },
+    ]);
   } finally {
     if (process.argv.includes("--keep")) await conn.close();
     else await conn.drop();

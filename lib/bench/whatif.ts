@@ -4,6 +4,7 @@ import { DEFAULT_THRESHOLDS, type Thresholds } from "../policy/route";
 import { examplesSql, rebuildWhatIfFacts, routeSql, sourceWhatIfSql, whatIf, whatIfSql, type WhatIfInput } from "../policy/whatif";
 import { connectPg } from "../db/connect";
 import { BENCH_SERVER, freshBenchDb } from "./db";
+import { printResult, type ResultRow } from "./report";
 import { measure, ms } from "./stats";
 
 /**
@@ -130,6 +131,7 @@ const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringi
 
 async function figures(conn: Connection) {
   const out: Record<number, { p50: number; p95: number; max: number }> = {};
+  const beforeRows: ResultRow[] = [];
   for (const days of [90, 30, 7] as const) {
     const input: WhatIfInput = { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days, now: NOW };
     const r = await whatIf(conn.prisma, "m-a", input);
@@ -148,9 +150,20 @@ async function figures(conn: Connection) {
     );
     if (beforeIterations > 0) {
       const b = await measure(beforeIterations, () => before(conn, input), 1);
+      beforeRows.push({ measure: `${days} days, source tables (before)`, p50: ms(b.p50), p95: ms(b.p95), target: "", met: null });
       console.log(`          before (source tables, no facts): p50 ${ms(b.p50)}  p95 ${ms(b.p95)}  max ${ms(b.max)}  (${beforeIterations} runs)`);
     }
   }
+  printResult("whatif", [
+    ...([90, 30, 7] as const).map((days) => ({
+      measure: `${days} days, 1M decisions`,
+      p50: ms(out[days]!.p50),
+      p95: ms(out[days]!.p95),
+      target: days === 90 ? "≤ 500 ms p95" : "",
+      met: days === 90 ? out[days]!.p95 <= 500 : null,
+    })),
+    ...beforeRows,
+  ]);
   for (const [name, sql] of [
     ["main statement", whatIfSql("m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW })],
     ["examples", examplesSql("m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW })],
