@@ -30,7 +30,8 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } }],
-  webServer: {
+  // E2E_EXISTING_SERVER=1: test a server already running on E2E_PORT (started as below) instead of building one.
+  webServer: process.env.E2E_EXISTING_SERVER ? undefined : {
     command: `rm -rf ${dataDir} && npm run build && npm start -- -p ${port} -H 127.0.0.1`,
     url: `${baseURL}/api/ready`,
     timeout: 900_000,

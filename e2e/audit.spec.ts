@@ -11,6 +11,7 @@ test("an auditor sees the verified chain, filters, pages, and the reasoning read
   // read one reasoning log first: that read must show up in the trail
   await page.goto(`${TEA}/cases?status=REFUNDED`);
   await page.getByTestId("case-row").first().locator("a").click();
+  await page.waitForURL(/\/cases\/[^/?]+$/);
   const caseId = page.url().split("/").pop()!;
   await page.getByTestId("show-reasoning").click();
   await expect(page.getByTestId("reasoning-log")).toContainText("PROMPT");
@@ -67,6 +68,8 @@ test("an agent may not see the audit log or export it; a bad filter is explained
   await expect(page.getByTestId("not-allowed")).toBeVisible();
   expect((await page.request.get(`/api/m/m-teahouse/audit/export`)).status()).toBe(403);
 
+  await page.context().clearCookies();
+  await useLanguage(page, "en");
   await signIn(page, ACCOUNTS.auditor);
   await page.goto(`${TEA}/audit?from=yesterday`);
   await expect(page.getByTestId("filter-error")).toContainText("from");

@@ -61,7 +61,7 @@ export function DistributionChart({ data, xLabel, thresholds, testId }: { data: 
               return p ? `${p.from.toFixed(2)} – ${p.to.toFixed(2)}` : String(label);
             }}
           />
-          <Legend verticalAlign="top" height={20} wrapperStyle={{ fontSize: 11 }} />
+          <Legend verticalAlign="bottom" height={24} wrapperStyle={{ fontSize: 11 }} />
           <Bar dataKey="window" name={t("insights.charts.window")} fill={COLORS.window} fillOpacity={0.7} isAnimationActive={false} />
           <Line dataKey="reference" name={t("insights.charts.reference")} type="step" stroke={COLORS.reference} strokeWidth={2} dot={false} isAnimationActive={false} />
           {thresholds.map((th) => {

@@ -138,7 +138,7 @@ export default async function CostsPage({ params, searchParams }: PageProps<"/m/
         </CardHeader>
         <CardContent className="space-y-6 overflow-x-auto">
           <SpendTable view="endpoint" rows={data.byEndpoint} />
-          <div className="grid gap-6 xl:grid-cols-2">
+          <div className="space-y-6">
             <SpendTable view="workflow" rows={data.byWorkflow} />
             <SpendTable view="tier" rows={data.byTier} />
           </div>
