@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { authorize, type Access } from "../auth/session";
 import type { Scope } from "../auth/permissions";
 import { invalid, toUserError, type UserError } from "../errors";
+import { findNul } from "../input-text";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: UserError };
 
@@ -15,6 +16,8 @@ export function merchantAction<S extends z.ZodType, T>(scope: Scope, schema: S, 
     try {
       if (typeof merchantId !== "string" || merchantId.length > 64) throw invalid("Unknown merchant.");
       const access = await authorize(merchantId, scope);
+      const nul = findNul(raw);
+      if (nul) throw invalid(`Invalid input: ${nul}: text may not contain the NUL character.`, { [nul]: "Text may not contain the NUL character." });
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
         const details = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join(".") || "input", i.message]));

@@ -110,6 +110,7 @@ export const en = {
     errors: {
       invalidRequest: "The request is not valid: see fields.",
       malformedJson: "The body is not valid JSON.",
+      nulCharacter: "{field}: text may not contain the NUL character (\\u0000).",
       tooLarge: "The body is larger than {max} bytes.",
       unauthenticated: "Missing, unknown or revoked API key: send Authorization: Bearer <key>.",
       idempotencyKey: "Send an Idempotency-Key header of 1 to 100 characters.",

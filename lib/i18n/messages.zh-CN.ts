@@ -106,6 +106,7 @@ export const zhCN: Messages = {
     errors: {
       invalidRequest: "请求无效：请查看 fields。",
       malformedJson: "请求体不是有效的 JSON。",
+      nulCharacter: "{field}：文本不能包含 NUL 字符（\\u0000）。",
       tooLarge: "请求体超过 {max} 字节。",
       unauthenticated: "API 密钥缺失、未知或已吊销：请发送 Authorization: Bearer <密钥>。",
       idempotencyKey: "请发送 1 到 100 个字符的 Idempotency-Key 请求头。",

@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError, HTTP_STATUS, invalid, toUserError, type ErrorKind } from "../errors";
 import { translator, type Locale } from "../i18n";
+import { findNul } from "../input-text";
 
 /** The intake API's wire format for errors: a stable code, a sentence, and per-field reasons. */
 const CODES: Record<ErrorKind | "unexpected", string> = {
@@ -46,9 +47,13 @@ export async function readJson(req: Request, locale: Locale): Promise<unknown> {
   if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw invalid(t("intake.errors.malformedJson"), { body: t("intake.errors.malformedJson") });
   }
+  const nul = findNul(body);
+  if (nul) throw invalid(t("intake.errors.nulCharacter", { field: nul }), { [nul]: t("intake.errors.nulCharacter", { field: nul }) });
+  return body;
 }

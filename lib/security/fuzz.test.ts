@@ -122,6 +122,21 @@ describe("fuzzed input: no 500s, no leaked errors, nothing written when refused"
       expect(refused).toBeGreaterThan(0);
     });
 
+    it(`${short}: a NUL character in any text field is refused as invalid and writes nothing`, async () => {
+      // Found by this fuzzing: PostgreSQL text cannot hold NUL, so it failed as "unexpected".
+      const action = actions.get(name)!;
+      const valid = (await spec.valid(fixture(), A)) as Record<string, unknown>;
+      const before = await fingerprint(t.runner);
+      for (const [field, value] of Object.entries(valid)) {
+        if (typeof value !== "string") continue;
+        const result = (await action(A, { ...valid, [field]: `${value}\u0000` })) as Result;
+        expect(result.ok, `${short}.${field}`).toBe(false);
+        expect(!result.ok && result.error.kind).toBe("invalid");
+        expect(!result.ok && result.error.message).toContain(field);
+      }
+      expect(await fingerprint(t.runner)).toEqual(before);
+    });
+
     it(`${short}: any merchant id but A's is refused with a valid input`, async () => {
       const action = actions.get(name)!;
       const valid = await spec.valid(fixture(), A);

@@ -1,0 +1,14 @@
+/**
+ * PostgreSQL text cannot hold the NUL character: a string carrying one fails in the database,
+ * after validation, as an unexpected error. Inputs are refused up front instead, with a clear error.
+ */
+export function findNul(value: unknown, path: string[] = [], depth = 0): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "input" : null;
+  if (value === null || typeof value !== "object" || depth > 32) return null;
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (key.includes("\u0000")) return [...path, "(key)"].join(".");
+    const found = findNul(v, [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
