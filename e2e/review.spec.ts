@@ -121,6 +121,25 @@ test("bulk reject asks for confirmation with the total and takes the cases off t
   for (const id of ids) await expect(page.locator(`[data-case-id="${id}"]`)).toHaveCount(0);
 });
 
+test("a refund Alipay refused waits in the failed lane with its error; a retry refunds it", async ({ page }) => {
+  await signIn(page, ACCOUNTS.agent);
+  await page.goto(`${TEA}/review`);
+  const count = Number(await page.getByTestId("lane-count-failed").textContent());
+  expect(count).toBeGreaterThan(0);
+  await page.getByTestId("lane-failed").click();
+  await expect(page).toHaveURL(/lane=failed/);
+  const row = page.getByTestId("queue-row").first();
+  await expect(row.getByTestId("row-error")).toContainText("ACQ.SELLER_BALANCE_NOT_ENOUGH");
+  await expect(row.getByTestId("row-select")).toHaveCount(0); // no bulk decision on a failed case
+  await page.screenshot({ path: "test-results/screens/review-failed-lane.png" });
+  await page.keyboard.press("n"); // next case in this lane: claims the failed one
+  await expect(page.getByTestId("last-error")).toContainText("SELLER_BALANCE_NOT_ENOUGH");
+  await page.getByTestId("retry-refund").click();
+  await expect(page.getByTestId("case-status")).toContainText("Refunded", { timeout: 30_000 });
+  await page.goto(`${TEA}/review?lane=failed`);
+  await expect(page.getByTestId("lane-count-failed")).toHaveText(String(count - 1));
+});
+
 test("finance cannot open the queue; an auditor reads the reasoning log, which is audited", async ({ page }) => {
   await signIn(page, ACCOUNTS.auditor);
   await page.goto(`${TEA}/cases?status=REFUNDED`);

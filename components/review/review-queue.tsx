@@ -44,7 +44,7 @@ export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDeci
   const current = rows[Math.min(cursor, rows.length - 1)];
   const selectedRows = rows.filter((r) => selected.has(r.id));
   const selectedTotal = selectedRows.reduce((sum, r) => sum + r.requestedAmountFen, 0);
-  const bulkable = selectedRows.length > 0 && selectedRows.every((r) => r.kind === "REFUND" && (!r.claimedById || r.claimedById === userId));
+  const bulkable = selectedRows.length > 0 && selectedRows.every((r) => r.kind === "REFUND" && r.status !== "FAILED" && (!r.claimedById || r.claimedById === userId));
 
   const filtersForNext = useMemo(() => Object.fromEntries(new URLSearchParams(query)), [query]);
   const filters = filtersForNext as Partial<Record<"kind" | "category" | "minAmount" | "maxAmount" | "maxAgeHours", string>>;
@@ -152,7 +152,10 @@ export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDeci
             )}
           >
             {t(`review.lanes.${l ?? "all"}`)}
-            <span className="rounded-full bg-muted px-1.5 text-xs tabular-nums text-muted-foreground" data-testid={`lane-count-${l ?? "all"}`}>
+            <span
+              className={cn("rounded-full bg-muted px-1.5 text-xs tabular-nums text-muted-foreground", l === "failed" && data.counts.failed > 0 && "bg-red-50 text-destructive")}
+              data-testid={`lane-count-${l ?? "all"}`}
+            >
               {l ? data.counts[l] : data.counts.total}
             </span>
           </Link>
@@ -248,7 +251,9 @@ export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDeci
                   >
                     {canDecide && (
                       <TD>
-                        <input type="checkbox" aria-label={r.outTradeNo} checked={selected.has(r.id)} onChange={() => toggle(r.id)} data-testid="row-select" />
+                        {r.status !== "FAILED" && (
+                          <input type="checkbox" aria-label={r.outTradeNo} checked={selected.has(r.id)} onChange={() => toggle(r.id)} data-testid="row-select" />
+                        )}
                       </TD>
                     )}
                     <TD className="font-mono text-xs">
@@ -262,6 +267,14 @@ export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDeci
                     <TD>
                       <div className="flex flex-wrap gap-1">
                         {r.status === "ESCALATED" && <Badge tone="warning">{t("status.ESCALATED")}</Badge>}
+                        {r.status === "FAILED" && (
+                          <>
+                            <Badge tone="danger">{t("status.FAILED")}</Badge>
+                            <span className="max-w-80 truncate text-xs text-destructive" title={r.lastError ?? undefined} data-testid="row-error">
+                              {r.lastError}
+                            </span>
+                          </>
+                        )}
                         {r.routeReasons.map((reason) => (
                           <Badge key={reason} tone="neutral">
                             {t(`reasons.${reason}` as MessageKey)}

@@ -20,6 +20,7 @@ export interface QueueItem {
   riskScore: string | null;
   confidence: string | null;
   recommendation: string | null;
+  lastError: string | null;
 }
 
 export interface QueueData {

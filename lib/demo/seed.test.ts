@@ -29,6 +29,16 @@ describe("seedDemo", () => {
     expect(summary!.open).toBeGreaterThan(0);
   });
 
+  it("leaves refunds that Alipay refused in the failed lane, ready to retry", async () => {
+    const failed = await t.prisma.case.findMany({ where: { status: "FAILED" } });
+    expect(failed.length).toBe(summary!.failed);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const c of failed) {
+      expect(c).toMatchObject({ kind: "REFUND", approvedAmountFen: c.requestedAmountFen, refundedAmountFen: 0 });
+      expect(c.lastError).toMatch(/^ACQ\./);
+    }
+  });
+
   it("shifts the score distribution and the model in the last two weeks", async () => {
     const rows = await t.runner.query<{ model: string; avg: string }>(
       `SELECT "modelVersion" AS model, avg("riskScore")::text AS avg FROM "AiDecision" WHERE "riskScore" IS NOT NULL GROUP BY 1`,

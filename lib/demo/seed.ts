@@ -8,6 +8,7 @@ import { DEMO_MERCHANTS, DEMO_PASSWORD, DEMO_USERS } from "./accounts";
 import { rng, type Rng } from "./rng";
 
 const DAY = 86_400_000;
+
 const DRIFT_DAYS = 14;
 export const MODEL_BEFORE = "risk-2026.09";
 export const MODEL_AFTER = "risk-2026.11";
@@ -50,6 +51,8 @@ export interface SeedSummary {
   merchants: number;
   users: number;
   cases: number;
+  /** Refunds an agent approved that Alipay refused (the failed lane). */
+  failed: number;
   reviewShare: number;
   open: number;
 }
@@ -73,6 +76,7 @@ export async function seedDemo(
   let total = 0;
   let reviewed = 0;
   let open = 0;
+  let failed = 0;
   for (const [mi, merchant] of DEMO_MERCHANTS.entries()) {
     const r = rng(20261122 + mi);
     const catalog = CATALOG[merchant.id]!;
@@ -98,6 +102,7 @@ export async function seedDemo(
     const decisions: Prisma.AiDecisionCreateManyInput[] = [];
     const calls: Prisma.ApiCallCreateManyInput[] = [];
     const audits: Prisma.AuditEventCreateManyInput[] = [];
+    let openRefunds = 0;
 
     for (let i = 0; i < casesPerMerchant; i++) {
       const ageMs = Math.floor(r.next() ** 1.15 * 60 * DAY);
@@ -279,6 +284,25 @@ export async function seedDemo(
         });
         audits.push({ merchantId: merchant.id, action: "dispute.received", targetType: "case", targetId: `${id}_d`, after: { complainEventId: `CE${outTradeNo}L` }, createdAt: disputedAt });
       }
+      if (isOpen && kind === "REFUND" && openRefunds++ % 25 === 3) {
+        // An agent approved it and Alipay refused the refund: it waits in the failed lane for a retry.
+        // One open refund in 25, counted rather than drawn from r, so the rest of the demo stays the same.
+        const approvedAt = new Date(assessedAt.getTime() + 20 * 60_000);
+        Object.assign(cases.at(-1)!, {
+          status: "FAILED",
+          approvedAmountFen: requested,
+          decidedAt: approvedAt,
+          decidedById: agentId,
+          decisionCode: "APPROVE_VALID_CLAIM",
+          handlingMs: 150_000,
+          lastError: "ACQ.SELLER_BALANCE_NOT_ENOUGH: seller balance is not enough",
+          updatedAt: approvedAt,
+        } satisfies Partial<Prisma.CaseCreateManyInput>);
+        open--;
+        failed++;
+        audits.push({ merchantId: merchant.id, actorId: agentId, action: "case.approved", targetType: "case", targetId: id, before: { status: "REVIEW" }, after: { status: "APPROVED", decisionCode: "APPROVE_VALID_CLAIM" }, createdAt: approvedAt });
+        audits.push({ merchantId: merchant.id, action: "refund.failed", targetType: "case", targetId: id, before: { status: "EXECUTING" }, after: { status: "FAILED", code: "ACQ.SELLER_BALANCE_NOT_ENOUGH" }, createdAt: new Date(approvedAt.getTime() + 1_500) });
+      }
       audits.push({ merchantId: merchant.id, action: "case.created", targetType: "case", targetId: id, after: { requestedAmountFen: requested, kind }, createdAt });
       audits.push({ merchantId: merchant.id, action: "case.routed", targetType: "case", targetId: id, after: { route: routing.route, reasons: routing.reasons, policyVersion: 1 }, createdAt: assessedAt });
       if (decidedById && decidedAt) {
@@ -296,5 +320,5 @@ export async function seedDemo(
     for (let i = 0; i < audits.length; i += 2_000) await prisma.auditEvent.createMany({ data: audits.slice(i, i + 2_000) });
     total += cases.length;
   }
-  return { merchants: DEMO_MERCHANTS.length, users: DEMO_USERS.length, cases: total, reviewShare: reviewed / total, open };
+  return { merchants: DEMO_MERCHANTS.length, users: DEMO_USERS.length, cases: total, reviewShare: reviewed / total, open, failed };
 }

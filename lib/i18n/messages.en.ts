@@ -141,6 +141,7 @@ export const en = {
       ai_unavailable: "AI unavailable",
       disputes_due: "Disputes due",
       escalated: "Escalated",
+      failed: "Failed",
     },
     colDue: "Due",
     colReasons: "Why",

@@ -137,6 +137,7 @@ export const zhCN: Messages = {
       ai_unavailable: "AI 不可用",
       disputes_due: "即将到期的争议",
       escalated: "已升级",
+      failed: "失败",
     },
     colDue: "截止",
     colReasons: "原因",

@@ -11,6 +11,7 @@ export const CLAIM_MS = 15 * 60_000;
 const PRIORITY = Prisma.sql`(COALESCE(c."disputeDeadline", c."createdAt" + interval '24 hours') - LEAST(c."requestedAmountFen", 720000) * interval '60 milliseconds')`;
 
 function laneCondition(lane: Lane): Prisma.Sql {
+  if (lane === "failed") return Prisma.sql`c.status = 'FAILED'`;
   if (lane === "escalated") return Prisma.sql`c.status = 'ESCALATED'`;
   if (lane === "disputes_due") return Prisma.sql`c.status = 'REVIEW' AND c.kind = 'DISPUTE'`;
   return Prisma.sql`c.status = 'REVIEW' AND c."routeReasons" && ${LANE_REASONS[lane]}::text[]`;
@@ -27,17 +28,28 @@ function filterConditions(f: QueueFilters): Prisma.Sql[] {
   return parts;
 }
 
+/**
+ * Open cases wait for a decision (REVIEW, ESCALATED); the failed lane holds cases whose refund or
+ * reply Alipay refused or whose job gave up, so a person retries or closes them. Failed cases are
+ * never in the other lanes: a decision on them makes no sense.
+ */
 function where(merchantId: string, f: QueueFilters) {
-  return Prisma.join([Prisma.sql`c."merchantId" = ${merchantId}`, Prisma.sql`c.status IN ('REVIEW', 'ESCALATED')`, ...filterConditions(f)], " AND ");
+  const status = f.lane === "failed" ? Prisma.sql`c.status = 'FAILED'` : Prisma.sql`c.status IN ('REVIEW', 'ESCALATED')`;
+  return Prisma.join([Prisma.sql`c."merchantId" = ${merchantId}`, status, ...filterConditions(f)], " AND ");
 }
 
-export async function laneCounts(prisma: PrismaClient, merchantId: string): Promise<Record<Lane, number>> {
+const OPEN_LANES = LANES.filter((l) => l !== "failed");
+
+/** Counts per lane; total counts the open cases (REVIEW, ESCALATED), not the failed ones. */
+export async function laneCounts(prisma: PrismaClient, merchantId: string): Promise<Record<Lane | "total", number>> {
   const selects = Prisma.join(
-    LANES.map((lane) => Prisma.sql`count(*) FILTER (WHERE ${laneCondition(lane)})::int AS ${Prisma.raw(lane)}`),
+    OPEN_LANES.map((lane) => Prisma.sql`count(*) FILTER (WHERE ${laneCondition(lane)})::int AS ${Prisma.raw(lane)}`),
     ", ",
   );
-  const [row] = await prisma.$queryRaw<Record<Lane, number>[]>`
-    SELECT ${selects}, count(*)::int AS total FROM "Case" c WHERE c."merchantId" = ${merchantId} AND c.status IN ('REVIEW', 'ESCALATED')`;
+  const [row] = await prisma.$queryRaw<Record<Lane | "total", number>[]>`
+    SELECT ${selects}, count(*)::int AS total,
+           (SELECT count(*)::int FROM "Case" c WHERE c."merchantId" = ${merchantId} AND ${laneCondition("failed")}) AS failed
+    FROM "Case" c WHERE c."merchantId" = ${merchantId} AND c.status IN ('REVIEW', 'ESCALATED')`;
   return row!;
 }
 
@@ -58,6 +70,7 @@ export interface QueueRow {
   riskScore: string | null;
   confidence: string | null;
   recommendation: string | null;
+  lastError: string | null;
 }
 
 /**
@@ -78,7 +91,8 @@ export async function listQueue(prisma: PrismaClient, merchantId: string, filter
            CASE WHEN c."claimExpiresAt" > now() THEN c."claimedById" END AS "claimedById",
            CASE WHEN c."claimExpiresAt" > now() THEN u.name END AS "claimedByName",
            CASE WHEN c."claimExpiresAt" > now() THEN c."claimExpiresAt" END AS "claimExpiresAt",
-           c.version, d."riskScore"::text AS "riskScore", d.confidence::text AS confidence, d.recommendation
+           c.version, d."riskScore"::text AS "riskScore", d.confidence::text AS confidence, d.recommendation,
+           c."lastError"
     FROM "Case" c
     LEFT JOIN "User" u ON u.id = c."claimedById"
     LEFT JOIN LATERAL (SELECT "riskScore", confidence, recommendation FROM "AiDecision" WHERE "merchantId" = c."merchantId" AND "caseId" = c.id ORDER BY "createdAt" DESC LIMIT 1) d ON true

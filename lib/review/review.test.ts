@@ -117,10 +117,19 @@ describe("review queue", () => {
     h.sandbox.setFaults([{ kind: "error_200", path: "/v3/alipay/trade/refund", code: "ACQ.SELLER_BALANCE_NOT_ENOUGH", count: 1 }]);
     while ((await drainOnce(h.deps, "w1")) > 0);
     expect((await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("FAILED");
+    // The failed lane shows it with Alipay's error, apart from the open lanes; "next" in that lane claims it.
+    expect((await laneCounts(t.prisma, M)).failed).toBe(1);
+    const [row] = await listQueue(t.prisma, M, { lane: "failed" });
+    expect(row).toMatchObject({ id: c.id, status: "FAILED" });
+    expect(row!.lastError).toMatch(/SELLER_BALANCE_NOT_ENOUGH/);
+    expect((await listQueue(t.prisma, M, {})).map((r) => r.id)).not.toContain(c.id);
+    expect(await claimNext(t.prisma, M, bob, {})).not.toBe(c.id);
+    expect(await claimNext(t.prisma, M, alice, { lane: "failed" })).toBe(c.id);
     await retryRefund(t.prisma, M, c.id, alice);
     while ((await drainOnce(h.deps, "w1")) > 0);
     const after = await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     expect(after.status).toBe("REFUNDED");
+    expect((await laneCounts(t.prisma, M)).failed).toBe(0);
     const trade = h.sandbox.state().trades.find((x) => x.out_trade_no === c.outTradeNo)!;
     expect(trade.refunds.map((r) => r.out_request_no)).toEqual([c.outRequestNo]);
   });
@@ -128,10 +137,11 @@ describe("review queue", () => {
   it("gives a dead worker's job to another once its lease expires", async () => {
     const c = await makeCase(t, h, { merchantId: M });
     await t.prisma.job.create({ data: { merchantId: M, kind: "assess", caseId: c.id } });
-    const [job] = await claimJobs(t.prisma, "dies", 10, 50);
+    // A lease long enough that a loaded machine still asks again within it (50 ms was flaky).
+    const [job] = await claimJobs(t.prisma, "dies", 10, 1_500);
     expect(job).toBeDefined();
     expect(await claimJobs(t.prisma, "other", 10)).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 120));
+    await new Promise((r) => setTimeout(r, 1_600));
     const [again] = await claimJobs(t.prisma, "other", 10);
     expect(again?.id).toBe(job!.id);
     await completeJob(t.prisma, job!, "dies"); // the dead worker's late write changes nothing

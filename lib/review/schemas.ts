@@ -3,7 +3,7 @@ import { yuanToFen } from "../alipay/money";
 
 /** Client-safe shapes shared by the queue UI, server actions and the service. */
 
-export const LANES = ["ai_review", "low_confidence", "above_limit", "ai_unavailable", "disputes_due", "escalated"] as const;
+export const LANES = ["ai_review", "low_confidence", "above_limit", "ai_unavailable", "disputes_due", "escalated", "failed"] as const;
 export type Lane = (typeof LANES)[number];
 
 export const LANE_REASONS: Partial<Record<Lane, string[]>> = {
