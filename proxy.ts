@@ -1,11 +1,21 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { urlHasNul } from "@/lib/input-text";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/headers";
+
+const NUL_MESSAGE = "The address contains a NUL character (%00), which no page or API accepts.";
 
 /**
  * A fresh nonce per page request: Next reads it from the request's Content-Security-Policy header
  * and puts it on its own scripts, so no inline script runs without it.
  */
 export function proxy(request: NextRequest) {
+  const api = request.nextUrl.pathname.startsWith("/api/");
+  if (urlHasNul(request.url)) {
+    return api
+      ? NextResponse.json({ error: { code: "invalid_request", message: NUL_MESSAGE } }, { status: 400, headers: { "Cache-Control": "no-store" } })
+      : new NextResponse(NUL_MESSAGE, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+  if (api) return NextResponse.next(); // JSON: no scripts, no CSP
   // NODE_ENV is fixed at build time by Next; it is not configuration.
   const csp = contentSecurityPolicy(newNonce(), process.env.NODE_ENV === "development");
   const headers = new Headers(request.headers);
@@ -25,5 +35,7 @@ export const config = {
         { type: "header", key: "purpose", value: "prefetch" },
       ],
     },
+    // API routes: only the NUL check above.
+    "/api/:path*",
   ],
 };

@@ -106,6 +106,19 @@ test("a server action posted from a foreign origin is refused and changes nothin
   await expect(rows).toHaveCount(before + 2);
 });
 
+test("a NUL character (%00) in a page's or an API's address is a clear 400, not an error page", async ({ page }) => {
+  await signIn(page, ACCOUNTS.admin);
+  const pageRes = await page.request.get(`${TEA}/audit?actor=%00`);
+  expect(pageRes.status()).toBe(400);
+  expect(await pageRes.text()).toContain("NUL character");
+  const apiRes = await page.request.get(`/api/m/m-teahouse/queue?category=a%00b`);
+  expect(apiRes.status()).toBe(400);
+  expect((await apiRes.json()).error.code).toBe("invalid_request");
+  // The same addresses without the NUL still work.
+  expect((await page.request.get(`${TEA}/audit?actor=x`)).status()).toBe(200);
+  expect((await page.request.get(`/api/m/m-teahouse/queue?category=ab`)).status()).toBe(200);
+});
+
 test("a sign-in posted without next-auth's CSRF token does not sign in", async ({ request }) => {
   const res = await request.post("/api/auth/callback/credentials", {
     form: { email: ACCOUNTS.admin, password: "demo-password", csrfToken: "forged" },

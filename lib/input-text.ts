@@ -12,3 +12,9 @@ export function findNul(value: unknown, path: string[] = [], depth = 0): string 
   }
   return null;
 }
+
+/**
+ * A NUL can reach the server only percent-encoded in the address (%00), from where page and route
+ * code would pass it on to a query. Checked once, on the raw URL, before any page or route runs.
+ */
+export const urlHasNul = (rawUrl: string) => /%00/i.test(rawUrl);
