@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-await vi.hoisted(async () => {
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  process.env.DATA_DIR = mkdtempSync(`${tmpdir()}/security-fuzz-`);
-  process.env.NEXTAUTH_SECRET = "test-session-secret-0123456789abcdefghijklmnop";
-  process.env.REASONING_LOG_KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
-});
+await vi.hoisted(async () => (await import("./test-identity")).useTestEnvironment("security-fuzz", null));
 vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), ...(await import("./test-identity")).fakeNextAuth }));
 vi.mock("next/headers", async () => (await import("./test-identity")).fakeHeaders);
 vi.mock("next/cache", async (orig) => ({ ...(await orig<object>()), ...(await import("./test-identity")).fakeCache }));

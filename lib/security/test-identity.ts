@@ -53,3 +53,15 @@ export const TEST_SECRETS = {
   NEXTAUTH_SECRET: "test-session-secret-0123456789abcdefghijklmnop",
   REASONING_LOG_KEY: "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=",
 } as const;
+
+/**
+ * The environment a test file needs before anything reads it: a fresh data folder and the fixed
+ * secrets. Call it from the file's `vi.hoisted`, which runs before the file's imports.
+ */
+export async function useTestEnvironment(name: string, url: string | null = "http://console.test") {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  process.env.DATA_DIR = mkdtempSync(`${tmpdir()}/${name}-`);
+  Object.assign(process.env, TEST_SECRETS);
+  if (url) process.env.NEXTAUTH_URL = url;
+}

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-await vi.hoisted(async () => {
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  process.env.DATA_DIR = mkdtempSync(`${tmpdir()}/audit-export-`);
-  process.env.NEXTAUTH_SECRET = "test-session-secret-0123456789abcdefghijklmnop";
-  process.env.REASONING_LOG_KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
-});
+await vi.hoisted(async () => (await import("@/lib/security/test-identity")).useTestEnvironment("audit-export", null));
 vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), ...(await import("@/lib/security/test-identity")).fakeNextAuth }));
 vi.mock("next/headers", async () => (await import("@/lib/security/test-identity")).fakeHeaders);
 
