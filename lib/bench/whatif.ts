@@ -1,22 +1,33 @@
-import { Prisma } from "../generated/prisma/client";
 import type { Connection } from "../db/connect";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "../policy/route";
-import { examplesSql, rebuildWhatIfFacts, routeSql, sourceWhatIfSql, whatIf, whatIfSql, type WhatIfInput } from "../policy/whatif";
+import { examplesSql, rebuildWhatIfFacts, REPLAY_SETTINGS, replayScope, routeSql, sourceWhatIfSql, whatIf, whatIfSql, type WhatIfInput } from "../policy/whatif";
 import { connectPg } from "../db/connect";
+import { applyMigrations, pendingMigrations } from "../db/migrations";
 import { BENCH_SERVER, freshBenchDb } from "./db";
 import { printResult, type ResultRow } from "./report";
 import { measure, ms } from "./stats";
 
 /**
- * npm run bench:whatif [-- --iterations 30 --before 10 --keep]
+ * npm run bench:whatif [-- --iterations 30 --before 10 --keep --reuse --cases 980000]  (--help lists them)
  * On the PostgreSQL server (BENCH_DATABASE_URL, default the local one): 1,000,000 AI decisions
  * over 90 days for 2 merchants (500k each), loaded with the fact triggers off and then one
  * whatif_rebuild(); whatIf for 90 / 30 / 7 days with a candidate that differs from the version
  * in force, checked equal to the source-table reference at 1M rows. --before N also times the
  * reference statements (the what-if before "WhatIfFact") N times per window, same settings.
  * --keep leaves the database bench_whatif in place (lib/bench/explain.ts reads it); --reuse times
- * that database again without generating it (and without the equality check).
+ * that database again without generating it (and without the equality check), after applying any
+ * migration newer than it. --cases N generates N cases instead of 980,000 (a reduced-scale run).
  */
+const HELP = `npm run bench:whatif -- [options]
+  --iterations N   timed runs per window (default 30)
+  --before N       also time the source-table reference N times per window (default 0)
+  --cases N        cases to generate (default 980000; +1 superseded decision per 49 cases)
+  --keep           leave the database bench_whatif in place
+  --reuse          time the kept bench_whatif again (applies newer migrations; no generation, no equality check)`;
+if (process.argv.includes("--help")) {
+  console.log(HELP);
+  process.exit(0);
+}
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : fallback;
@@ -27,7 +38,8 @@ const keep = process.argv.includes("--keep");
 // Time an existing bench_whatif (left by --keep) again, without generating or re-checking it.
 const reuse = process.argv.includes("--reuse");
 const DB = "bench_whatif";
-const CASES = 980_000; // + 20,000 superseded earlier decisions = 1,000,000 decisions
+const CASES = Number(arg("cases", "980000")); // + 1 superseded earlier decision per 49 cases: 980,000 → 1,000,000 decisions
+const SCALE = CASES === 980_000 ? "1M decisions" : `${(CASES + Math.floor(CASES / 49)).toLocaleString("en")} decisions (reduced)`;
 const NOW = new Date(Date.UTC(2026, 11, 1, 0, 0, 0));
 
 const freshDb = () => freshBenchDb(DB, { max: 4 });
@@ -115,13 +127,11 @@ const CANDIDATE: Thresholds = {
   overrides: { teaware: { hitlLimitFen: 10_000, autoRejectAtOrAbove: 0.6 } },
 };
 
-const SETTINGS = `SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`;
-
 /** The reference (source tables, no facts), with the settings whatIf uses. */
 async function before(conn: Connection, input: WhatIfInput) {
   const src = sourceWhatIfSql("m-a", input);
   await conn.prisma.$transaction(async (tx) => {
-    await tx.$executeRaw(Prisma.raw(SETTINGS));
+    await tx.$executeRaw(REPLAY_SETTINGS);
     await tx.$queryRaw(src.groups);
     await tx.$queryRaw(src.examples);
   }, { timeout: 120_000 });
@@ -137,10 +147,11 @@ async function figures(conn: Connection) {
     const r = await whatIf(conn.prisma, "m-a", input);
     // Same answer as the source tables, at full size.
     const src = sourceWhatIfSql("m-a", input);
+    const scope = await replayScope(conn.prisma, "m-a", [input.current, input.candidate]);
     const same =
       reuse ||
-      JSON.stringify(sorted(await conn.prisma.$queryRaw(whatIfSql("m-a", input)))) === JSON.stringify(sorted(await conn.prisma.$queryRaw(src.groups))) &&
-      JSON.stringify(await conn.prisma.$queryRaw(examplesSql("m-a", input))) === JSON.stringify(await conn.prisma.$queryRaw(src.examples));
+      JSON.stringify(sorted(await conn.prisma.$queryRaw(whatIfSql(scope, input)))) === JSON.stringify(sorted(await conn.prisma.$queryRaw(src.groups))) &&
+      JSON.stringify(await conn.prisma.$queryRaw(examplesSql(scope, input))) === JSON.stringify(await conn.prisma.$queryRaw(src.examples));
     if (!same) throw new Error(`${days} days: the fact table and the source tables disagree`);
     const m = await measure(iterations, () => whatIf(conn.prisma, "m-a", input), 5);
     out[days] = m;
@@ -156,7 +167,7 @@ async function figures(conn: Connection) {
   }
   printResult("whatif", [
     ...([90, 30, 7] as const).map((days) => ({
-      measure: `${days} days, 1M decisions`,
+      measure: `${days} days, ${SCALE}`,
       p50: ms(out[days]!.p50),
       p95: ms(out[days]!.p95),
       target: days === 90 ? "≤ 500 ms p95" : "",
@@ -164,12 +175,14 @@ async function figures(conn: Connection) {
     })),
     ...beforeRows,
   ]);
+  const input90: WhatIfInput = { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW };
+  const scope = await replayScope(conn.prisma, "m-a", [input90.current, input90.candidate]);
   for (const [name, sql] of [
-    ["main statement", whatIfSql("m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW })],
-    ["examples", examplesSql("m-a", { current: DEFAULT_THRESHOLDS, candidate: CANDIDATE, days: 90, now: NOW })],
+    ["main statement", whatIfSql(scope, input90)],
+    ["examples", examplesSql(scope, input90)],
   ] as const) {
     const plan = await conn.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw(Prisma.raw(SETTINGS)); // the settings whatIf runs with
+      await tx.$executeRaw(REPLAY_SETTINGS); // the settings whatIf runs with
       return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, ...sql.values);
     });
     console.log(`  plan of the ${name}, 90 days:\n${plan.map((p) => `    ${p["QUERY PLAN"]}`).join("\n")}`);
@@ -179,6 +192,8 @@ async function figures(conn: Connection) {
 
 async function main() {
   const conn = reuse ? { ...connectPg(reuseUrl(), { max: 4 }), drop: async () => {} } : await freshDb();
+  // A kept database catches up with migrations newer than it.
+  if (reuse && (await pendingMigrations(conn.runner)).length > 0) await applyMigrations(conn.runner);
   try {
     const t0 = performance.now();
     if (!reuse) await generate(conn);

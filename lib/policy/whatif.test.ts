@@ -4,7 +4,7 @@ import { Prisma } from "../generated/prisma/client";
 import { seedDemo } from "../demo/seed";
 import { createTestDb, type TestDb } from "../testing/db";
 import { DEFAULT_THRESHOLDS, routeCase, type AiView, type RouteName, type Thresholds } from "./route";
-import { examplesSql, rebuildWhatIfFacts, replayRoutes, ROUTES, setWhatIfTriggers, sourceWhatIfSql, whatIf, whatIfSql, type WhatIfInput, type WindowDays } from "./whatif";
+import { basisPointCut, examplesSql, rebuildWhatIfFacts, replayRoutes, replayScope, ROUTES, setWhatIfTriggers, sourceWhatIfSql, whatIf, whatIfSql, type WhatIfInput, type WindowDays } from "./whatif";
 
 const NOW = new Date("2026-11-30T08:00:00.000Z");
 const DAY = 86_400_000;
@@ -27,6 +27,12 @@ const CANDIDATES: Record<string, Thresholds> = {
   }),
   highRiskReview: th({ highRiskAction: "REVIEW" }),
   aiUnavailableReject: th({ aiUnavailable: "AUTO_REJECT" }),
+  // Between basis points: the facts compare integer basis points against exact cut-offs.
+  offGrid: th({ autoApproveBelow: 0.30005, autoRejectAtOrAbove: 0.69995, confidenceFloor: 0.74995, hitlLimitFen: 20_009.5 }),
+  extremes: th({ autoApproveBelow: 0, autoRejectAtOrAbove: 1, confidenceFloor: 1 }),
+  // Limits that cross (the schema refuses them, routeCase does not): low and high at once.
+  crossed: th({ autoApproveBelow: 0.7, autoRejectAtOrAbove: 0.3, overrides: { teaware: { autoApproveBelow: 0.65 } } }),
+  crossedHighReview: th({ autoApproveBelow: 0.7, autoRejectAtOrAbove: 0.3, highRiskAction: "REVIEW", aiUnavailable: "AUTO_REJECT" }),
   limitDown200: th({ hitlLimitFen: 10_000 }),
   limitUp200: th({ hitlLimitFen: 40_000 }),
   everything: th({
@@ -75,9 +81,10 @@ async function expectSameAsSource(merchantId: string, days: readonly WindowDays[
     for (const d of days) {
       const input: WhatIfInput = { current: DEFAULT_THRESHOLDS, candidate, days: d, now: NOW };
       const src = sourceWhatIfSql(merchantId, input);
-      const [got, want] = await Promise.all([t.prisma.$queryRaw<Record<string, unknown>[]>(whatIfSql(merchantId, input)), t.prisma.$queryRaw<Record<string, unknown>[]>(src.groups)]);
+      const scope = await replayScope(t.prisma, merchantId, [input.current, input.candidate]);
+      const [got, want] = await Promise.all([t.prisma.$queryRaw<Record<string, unknown>[]>(whatIfSql(scope, input)), t.prisma.$queryRaw<Record<string, unknown>[]>(src.groups)]);
       expect(sortedRows(got), `${merchantId} ${name} ${d}d groups`).toEqual(sortedRows(want));
-      const [ex, exWant] = await Promise.all([t.prisma.$queryRaw<Record<string, unknown>[]>(examplesSql(merchantId, input)), t.prisma.$queryRaw<Record<string, unknown>[]>(src.examples)]);
+      const [ex, exWant] = await Promise.all([t.prisma.$queryRaw<Record<string, unknown>[]>(examplesSql(scope, input)), t.prisma.$queryRaw<Record<string, unknown>[]>(src.examples)]);
       expect(ex, `${merchantId} ${name} ${d}d examples`).toEqual(exWant);
     }
   }
@@ -96,10 +103,11 @@ async function expectFactsMatchRebuild() {
 
 /** Boundary cases the seed rarely hits: exact thresholds, missing confidence/recommendation, odd amounts. */
 async function addEdgeCases() {
-  const scores = ["0.0000", "0.1000", "0.1500", "0.3000", "0.3500", "0.4500", "0.5000", "0.6000", "0.6500", "0.7000", "0.8500", "1.0000", null];
-  const confs = [null, "0.6000", "0.7000", "0.7500", "0.9000"];
+  // Scores exactly at the candidates' limits, one basis point either side, and outside [0, 1].
+  const scores = ["-0.0001", "0.0000", "0.1000", "0.1500", "0.2999", "0.3000", "0.3001", "0.3500", "0.4500", "0.5000", "0.6000", "0.6500", "0.6999", "0.7000", "0.8500", "1.0000", "1.0001", null];
+  const confs = [null, "-0.0001", "0.6000", "0.7000", "0.7499", "0.7500", "0.9000", "1.0000", "1.0001"];
   const recs = ["PASS", "REVIEW", "REJECT", null];
-  const amounts = [5_000, 10_000, 20_000, 20_010, 40_000, 40_010];
+  const amounts = [5_000, 10_000, 20_000, 20_009, 20_010, 40_000, 40_010];
   const cats = ["tea", "teaware", "gift_box", ""];
   const cases: Prisma.CaseCreateManyInput[] = [];
   const decisions: Prisma.AiDecisionCreateManyInput[] = [];
@@ -141,6 +149,29 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.dispose();
+});
+
+describe("basisPointCut", () => {
+  // A stored Decimal(5,4) score of e basis points is the JS number e / 10000 in routeCase.
+  const agrees = (t: number) => {
+    const cut = basisPointCut(t);
+    for (let e = 0; e <= 10_000; e++) {
+      if (e / 10_000 >= t !== e >= cut || e / 10_000 < t !== e < cut) return `${t}: e=${e}, cut ${cut}`;
+    }
+    return null;
+  };
+
+  it("turns every 3-decimal limit the policy schema accepts into the same comparisons on basis points", () => {
+    const bad = Array.from({ length: 1001 }, (_, i) => Number((i / 1000).toFixed(3))).map(agrees).filter(Boolean);
+    expect(bad).toEqual([]);
+  });
+
+  it("is exact for limits between basis points and next to them", () => {
+    const limits = [0.30005, 0.69995, 0.74995, 0.1 + 0.2, 0.7 - 1e-17, 0.7 + 1e-16, 1 - Number.EPSILON, Number.MIN_VALUE, 0.00005, 0.99995];
+    for (let i = 0; i < 500; i++) limits.push(Math.random());
+    expect(limits.map(agrees).filter(Boolean)).toEqual([]);
+    expect([basisPointCut(0), basisPointCut(0.3), basisPointCut(0.30005), basisPointCut(1)]).toEqual([0, 3000, 3001, 10_000]);
+  });
 });
 
 describe("replayRoutes", () => {
@@ -192,6 +223,12 @@ describe("whatIf", () => {
       expect(r.histogram).toHaveLength(20);
       expect(r.density.every((c) => c.count > 0 && c.risk >= 1 && c.risk <= 20 && c.confidence >= 1 && c.confidence <= 20)).toBe(true);
       expect(r.thresholds).toEqual(candidate);
+    }
+  });
+
+  it("refuses limits the facts cannot replay exactly, with a message naming them", async () => {
+    for (const bad of [th({ autoApproveBelow: 1.5 }), th({ overrides: { tea: { confidenceFloor: -0.1 } } }), th({ autoRejectAtOrAbove: Number.NaN }), th({ hitlLimitFen: Number.NaN })]) {
+      await expect(whatIf(t.prisma, M, { current: DEFAULT_THRESHOLDS, candidate: bad, days: 7, now: NOW })).rejects.toMatchObject({ kind: "invalid", message: expect.stringMatching(/autoApproveBelow|confidenceFloor|autoRejectAtOrAbove|hitlLimitFen/) });
     }
   });
 

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
-import type { Limits, Reason, RouteName, Thresholds } from "./route";
+import { invalid } from "../errors";
+import { limitsFor, type Limits, type Reason, type RouteName, type Thresholds } from "./route";
 
 /**
  * What-if: replays a candidate threshold set over the stored AI decisions of the last 7 / 30 / 90
@@ -13,8 +14,9 @@ import type { Limits, Reason, RouteName, Thresholds } from "./route";
  * riskScore IS NOT NULL; a missing confidence counts as NaN in routeCase (→ LOW_CONFIDENCE).
  *
  * Reads "WhatIfFact": one narrow row per decision, kept current by triggers on AiDecision and Case
- * (migration 20261202031700_whatif_facts), so the replay is one index-only range scan with no
- * join, no per-case sort and no disputes hash (docs/benchmarks/whatif.md).
+ * (migrations 20261202031700_whatif_facts, 20261202060100_whatif_narrow), so the replay is one
+ * index-only range scan over fixed-width integer columns with no join, no per-case sort and no
+ * disputes hash; scores are compared as exact basis points (docs/benchmarks/whatif.md).
  */
 
 export type WindowDays = 7 | 30 | 90;
@@ -133,52 +135,117 @@ export function routeSql(th: Thresholds): Prisma.Sql {
     ELSE 2 END)::int`;
 }
 
-/** The limit that applies to a fact's category. */
-function factLimitSql(th: Thresholds, key: LimitKey): Prisma.Sql {
-  const whens: Prisma.Sql[] = [];
-  for (const [category, o] of Object.entries(th.overrides ?? {})) {
-    const v = o?.[key];
-    if (category === "" || v === undefined || v === null) continue;
-    whens.push(Prisma.sql`WHEN ${category} THEN ${v}::float8`);
-  }
-  const base = Prisma.sql`${th[key]}::float8`;
-  return whens.length ? Prisma.sql`(CASE f.category ${Prisma.join(whens, " ")} ELSE ${base} END)` : base;
+/**
+ * Scores are Decimal(5,4): a stored score is a whole number e of basis points, and routeCase sees
+ * Number(score) = e / 10000 (both the double nearest to the same decimal; rounding is monotonic). So
+ * for any threshold t, `score >= t` ⇔ e >= cut(t), with cut(t) the least e in [0, 10001] with
+ * e / 10000 >= t, and `score < t` ⇔ e < cut(t). The facts hold e; the replay compares integers.
+ */
+export function basisPointCut(t: number): number {
+  let e = Math.min(10_001, Math.max(0, Math.ceil(t * 10_000)));
+  while (e > 0 && (e - 1) / 10_000 >= t) e--;
+  while (e <= 10_000 && e / 10_000 < t) e++;
+  return e;
+}
+
+const INT4_MAX = 2_147_483_647;
+const INT4_MIN = -2_147_483_648;
+
+/** Integers computed here, inlined as literals (never user text). */
+function lit(n: number): Prisma.Sql {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return Prisma.raw(String(n));
 }
 
 /**
- * routeSql over a "WhatIfFact" row f: the same decision, with what does not depend on the
- * thresholds (dispute, more requested than paid, the recommendation's code) stored once.
+ * The fact encoding is exact for score limits in [0, 1] (what the policy schema accepts): facts
+ * clamp stored scores outside it. Anything else is refused rather than replayed approximately.
  */
-export function factRouteSql(th: Thresholds): Prisma.Sql {
-  const approveBelow = factLimitSql(th, "autoApproveBelow");
-  const rejectAt = factLimitSql(th, "autoRejectAtOrAbove");
-  const floor = factLimitSql(th, "confidenceFloor");
-  const hitl = factLimitSql(th, "hitlLimitFen");
-  const person = Prisma.sql`(f.person OR f."amountFen"::float8 > ${hitl})`;
-  const low = Prisma.sql`(f."riskScore" < ${approveBelow})`;
-  const high = Prisma.sql`(f."riskScore" >= ${rejectAt})`;
-  const unavailable = th.aiUnavailable === "AUTO_REJECT" ? Prisma.sql`CASE WHEN ${person} THEN 1 ELSE 2 END` : Prisma.sql`1`;
-  const highReview = th.highRiskAction === "REVIEW" ? Prisma.sql`OR ${high}` : Prisma.empty;
-  // rec: 1 PASS, 2 REVIEW, 3 REJECT (0 none, 4 other match none of them, as NULL and other strings do above).
-  return Prisma.sql`(CASE
-    WHEN f."riskScore" IS NULL THEN ${unavailable}
-    WHEN ${person} OR f.rec = 2 OR (f.confidence >= ${floor}) IS NOT TRUE
-      OR (NOT ${low} AND NOT ${high})
-      OR (${low} AND f.rec = 3) OR (${high} AND f.rec = 1)
-      OR f."riskScore" < 0 OR f."riskScore" > 1 ${highReview} THEN 1
-    WHEN ${low} THEN 0
-    ELSE 2 END)::int`;
+function assertReplayable(th: Thresholds) {
+  const sets: Partial<Limits>[] = [th, ...Object.values(th.overrides ?? {})];
+  for (const l of sets) {
+    for (const key of ["autoApproveBelow", "autoRejectAtOrAbove", "confidenceFloor"] as const) {
+      const v = l?.[key];
+      if (v !== undefined && v !== null && !(typeof v === "number" && v >= 0 && v <= 1)) throw invalid(`${key} must be a number from 0 to 1`);
+    }
+    const h = l?.hitlLimitFen;
+    if (h !== undefined && h !== null && !(typeof h === "number" && !Number.isNaN(h))) throw invalid("hitlLimitFen must be a number");
+  }
+}
+
+/** `f."amountFen" > limit` for an int4 amount, folded when the limit is outside int4. */
+function overLimitSql(limitFen: number): Prisma.Sql {
+  const h = Math.floor(limitFen);
+  if (h >= INT4_MAX) return Prisma.sql`FALSE`;
+  if (h < INT4_MIN) return Prisma.sql`TRUE`;
+  return Prisma.sql`f."amountFen" > ${lit(h)}`;
+}
+
+/**
+ * routeCase over a "WhatIfFact" row f for one set of limits: 0 = AUTO_APPROVE, 1 = REVIEW,
+ * 2 = AUTO_REJECT. f.kind holds what does not depend on the thresholds (whatif_kind in the
+ * migration): 0 AI unavailable, 1 a person decides anyway, 2 PASS, 3 REJECT, 4 other; with 2..4
+ * f.risk is in [0, 10000]. f.confidence is -1 when missing, so it is under every floor.
+ */
+function laneSql(l: Limits, th: Thresholds): Prisma.Sql {
+  const approve = lit(basisPointCut(l.autoApproveBelow));
+  const reject = lit(basisPointCut(l.autoRejectAtOrAbove));
+  const floor = lit(basisPointCut(l.confidenceFloor));
+  const over = overLimitSql(l.hitlLimitFen);
+  const highReview = th.highRiskAction === "REVIEW";
+  // Without the AI, the merchant may reject what no person has to see.
+  const first =
+    th.aiUnavailable === "AUTO_REJECT"
+      ? Prisma.sql`WHEN f.kind = 1 OR ${over} THEN 1 WHEN f.kind = 0 THEN 2 WHEN f.confidence < ${floor} THEN 1`
+      : Prisma.sql`WHEN f.kind < 2 OR ${over} OR f.confidence < ${floor} THEN 1`;
+  // Below auto-approve and at/above auto-reject at once only when the limits cross (X ≥ Y).
+  const highToo = highReview ? Prisma.sql`f.risk >= ${reject}` : Prisma.sql`(f.risk >= ${reject} AND f.kind = 2)`;
+  const low =
+    basisPointCut(l.autoApproveBelow) <= basisPointCut(l.autoRejectAtOrAbove)
+      ? Prisma.sql`CASE WHEN f.kind = 3 THEN 1 ELSE 0 END`
+      : Prisma.sql`CASE WHEN f.kind = 3 OR ${highToo} THEN 1 ELSE 0 END`;
+  // High risk sent to review, like the grey band: only AUTO_REJECT needs telling apart.
+  const rest = highReview ? Prisma.sql`ELSE 1` : Prisma.sql`WHEN f.risk >= ${reject} THEN CASE WHEN f.kind = 2 THEN 1 ELSE 2 END ELSE 1`;
+  return Prisma.sql`CASE ${first} WHEN f.risk < ${approve} THEN ${low} ${rest} END`;
+}
+
+/** Where the replay reads: the merchant's key and the codes of the categories overrides name. */
+export interface ReplayScope {
+  /** WhatIfMerchant.key; 0 (never a key) when the merchant has no facts. */
+  key: number;
+  categories: Map<string, number>;
+}
+
+export async function replayScope(db: Reader, merchantId: string, policies: Thresholds[]): Promise<ReplayScope> {
+  const names = [...new Set(policies.flatMap((th) => Object.keys(th.overrides ?? {})))].filter((n) => n !== "");
+  const [row] = await db.$queryRaw<{ key: number | null; codes: Record<string, number> | null }[]>`
+    SELECT (SELECT key FROM "WhatIfMerchant" WHERE "merchantId" = ${merchantId}) AS key,
+           (SELECT json_object_agg(name, code) FROM "WhatIfCategory" WHERE "merchantId" = ${merchantId} AND name = ANY(${names}::text[])) AS codes`;
+  return { key: row?.key ?? 0, categories: new Map(Object.entries(row?.codes ?? {})) };
+}
+
+/** The replayed route of a fact under a threshold set: one lane per category with overrides, else the policy's own. */
+export function factRouteSql(th: Thresholds, scope: ReplayScope): Prisma.Sql {
+  assertReplayable(th);
+  const base = laneSql(th, th);
+  const whens: Prisma.Sql[] = [];
+  for (const category of Object.keys(th.overrides ?? {})) {
+    const code = scope.categories.get(category);
+    if (category === "" || code === undefined) continue; // limitsFor ignores ""; no fact has an unknown category
+    whens.push(Prisma.sql`WHEN ${lit(code)} THEN ${laneSql(limitsFor(th, category), th)}`);
+  }
+  return whens.length ? Prisma.sql`(CASE f."categoryCode" ${Prisma.join(whens, " ")} ELSE ${base} END)` : Prisma.sql`(${base})`;
 }
 
 function window(days: WindowDays, now: Date) {
   return { from: new Date(now.getTime() - days * DAY_MS), to: now };
 }
 
-/** The latest decision per case in the window: no later decision of the case falls inside it. */
-function population(merchantId: string, from: Date, to: Date): Prisma.Sql {
+/** The latest decision per case in the window: its case's next decision ('infinity' if none) is outside it. */
+function population(key: number, from: Date, to: Date): Prisma.Sql {
   const lo = Prisma.sql`(${from.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
   const hi = Prisma.sql`(${to.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
-  return Prisma.sql`"WhatIfFact" f WHERE f."merchantId" = ${merchantId} AND f.at > ${lo} AND f.at <= ${hi} AND (f."nextAt" IS NULL OR f."nextAt" > ${hi})`;
+  return Prisma.sql`"WhatIfFact" f WHERE f."merchantKey" = ${lit(key)} AND f.at > ${lo} AND f.at <= ${hi} AND f."nextAt" > ${hi}`;
 }
 
 /**
@@ -227,8 +294,9 @@ export async function replayRoutes(
   now = new Date(),
 ): Promise<Map<string, { route: RouteName; reasons?: Reason[] }>> {
   const { from, to } = window(days, now);
+  const scope = await replayScope(prisma, merchantId, [thresholds]);
   const rows = await prisma.$queryRaw<{ id: string; r: number }[]>`
-    SELECT f."caseId" AS id, ${factRouteSql(thresholds)} AS r FROM ${population(merchantId, from, to)}`;
+    SELECT f."caseId" AS id, ${factRouteSql(thresholds, scope)} AS r FROM ${population(scope.key, from, to)}`;
   return new Map(rows.map((row) => [row.id, { route: ROUTES[row.r]! }]));
 }
 
@@ -250,33 +318,35 @@ interface GroupRow {
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 const emptyLanes = (): Lanes => ({ AUTO_APPROVE: { cases: 0, amountFen: 0 }, REVIEW: { cases: 0, amountFen: 0 }, AUTO_REJECT: { cases: 0, amountFen: 0 } });
 
-function parts(merchantId: string, input: WhatIfInput) {
+function parts(scope: ReplayScope, input: WhatIfInput) {
   const { from, to } = window(input.days, input.now ?? new Date());
-  return { from, to, pop: population(merchantId, from, to), cur: factRouteSql(input.current), cand: factRouteSql(input.candidate) };
+  return { pop: population(scope.key, from, to), cur: factRouteSql(input.current, scope), cand: factRouteSql(input.candidate, scope) };
 }
 
 /**
- * The main statement: one pass, grouped by (current, candidate, risk bucket, confidence bucket),
- * at most a few thousand small rows from which lanes, the matrix, histogram and density follow.
+ * The main statement: one pass over the window's facts, grouped by (current, candidate, cell):
+ * three small integers per row, no per-row FILTER. The few hundred groups are then unpacked from
+ * the cell (buckets, wrong, handled) into the rows the result is built from, at most a few
+ * thousand: lanes, the matrix, histogram and density follow from them.
  */
-export function whatIfSql(merchantId: string, input: WhatIfInput): Prisma.Sql {
-  const { pop, cur, cand } = parts(merchantId, input);
+export function whatIfSql(scope: ReplayScope, input: WhatIfInput): Prisma.Sql {
+  const { pop, cur, cand } = parts(scope, input);
   return Prisma.sql`
-    SELECT cur, cand, rb, cb, count(*)::int AS n, sum(req)::bigint AS amount,
-           sum(h) FILTER (WHERE decided)::bigint AS hsum, count(h) FILTER (WHERE decided)::int AS hn,
-           count(*) FILTER (WHERE wrong = 1)::int AS wd, count(*) FILTER (WHERE wrong = 1 AND cur <> cand)::int AS wdm,
-           count(*) FILTER (WHERE wrong = 2)::int AS wr, count(*) FILTER (WHERE wrong = 2 AND cur <> cand)::int AS wrm
+    SELECT cur, cand, NULLIF(cell / 126, 0)::int AS rb, NULLIF(cell / 6 % 21, 0)::int AS cb, sum(n)::int AS n, sum(amount)::bigint AS amount,
+           sum(h) FILTER (WHERE cell % 2 = 1)::bigint AS hsum, coalesce(sum(n) FILTER (WHERE cell % 2 = 1), 0)::int AS hn,
+           coalesce(sum(n) FILTER (WHERE cell / 2 % 3 = 1), 0)::int AS wd, coalesce(sum(n) FILTER (WHERE cell / 2 % 3 = 1 AND cur <> cand), 0)::int AS wdm,
+           coalesce(sum(n) FILTER (WHERE cell / 2 % 3 = 2), 0)::int AS wr, coalesce(sum(n) FILTER (WHERE cell / 2 % 3 = 2 AND cur <> cand), 0)::int AS wrm
     FROM (
-      SELECT ${cur} AS cur, ${cand} AS cand, f."riskBucket" AS rb, f."confBucket" AS cb,
-             f."amountFen" AS req, f."handlingMs" AS h, f.decided, f.wrong
+      SELECT ${cur} AS cur, ${cand} AS cand, f.cell, count(*) AS n, sum(f."amountFen") AS amount, sum(f."handledMs") AS h
       FROM ${pop}
-    ) p
-    GROUP BY cur, cand, rb, cb`;
+      GROUP BY 1, 2, 3
+    ) g
+    GROUP BY cur, cand, 3, 4`;
 }
 
-/** Up to 20 decisions shown wrong later; only those rows are read ("WhatIfFact" by wrong, at). */
-export function examplesSql(merchantId: string, input: WhatIfInput): Prisma.Sql {
-  const { pop, cur, cand } = parts(merchantId, input);
+/** Up to 20 decisions shown wrong later; only those rows are read ("WhatIfFact" by merchantKey, wrong, at). */
+export function examplesSql(scope: ReplayScope, input: WhatIfInput): Prisma.Sql {
+  const { pop, cur, cand } = parts(scope, input);
   return Prisma.sql`
     SELECT id, wd, cur, cand FROM (
       SELECT f."caseId" AS id, f.at, f.wrong = 1 AS wd, ${cur} AS cur, ${cand} AS cand
@@ -286,17 +356,27 @@ export function examplesSql(merchantId: string, input: WhatIfInput): Prisma.Sql 
     LIMIT 20`;
 }
 
+/**
+ * Transaction-local settings of the replay. JIT compilation costs more than it saves on one
+ * aggregate. No parallel workers: the planner cannot count the groups of the route CASEs (it
+ * multiplies the distinct values of every column they read: ~100k estimated, ~450 real), so it
+ * never picks a partial aggregate at default costs, and the parallel_tuple_cost low enough to
+ * make it (≤ 0.05) also makes it ship every row of a mid-size window through a Gather, 5× slower
+ * than serial at 7 days (docs/benchmarks/whatif.md). PGlite accepts the same calls.
+ */
+export const REPLAY_SETTINGS = Prisma.sql`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`;
+
 export async function whatIf(prisma: Reader, merchantId: string, input: WhatIfInput): Promise<WhatIfResult> {
   const t0 = performance.now();
   input = { ...input, now: input.now ?? new Date() }; // one instant for both statements
-  const { from, to } = parts(merchantId, input);
-  // One aggregate over narrow rows: JIT compilation costs more than it saves here.
+  const { from, to } = window(input.days, input.now!);
   const run = async (db: Reader) => {
-    await db.$executeRaw`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`;
-    return db.$queryRaw<GroupRow[]>(whatIfSql(merchantId, input));
+    await db.$executeRaw(REPLAY_SETTINGS);
+    const scope = await replayScope(db, merchantId, [input.current, input.candidate]);
+    return { scope, groups: await db.$queryRaw<GroupRow[]>(whatIfSql(scope, input)) };
   };
   // Settings are transaction-local; inside a caller's transaction they end with it.
-  const groups = "$transaction" in prisma ? await prisma.$transaction(run, { timeout: 60_000 }) : await run(prisma);
+  const { scope, groups } = "$transaction" in prisma ? await prisma.$transaction(run, { timeout: 60_000 }) : await run(prisma);
 
   const lanes = { current: emptyLanes(), candidate: emptyLanes(), change: emptyLanes() };
   const moved = new Map<string, MovedCell>();
@@ -343,7 +423,7 @@ export async function whatIf(prisma: Reader, merchantId: string, input: WhatIfIn
   // Examples: a second, narrow statement only when there is something to show.
   let examples: WrongExample[] = [];
   if (wrong.disputedAfterAutoApprove.cases + wrong.refundedAfterAutoReject.cases > 0) {
-    const rows = await prisma.$queryRaw<{ id: string; wd: boolean; cur: number; cand: number }[]>(examplesSql(merchantId, input));
+    const rows = await prisma.$queryRaw<{ id: string; wd: boolean; cur: number; cand: number }[]>(examplesSql(scope, input));
     examples = rows.map((r) => ({
       caseId: r.id,
       kind: r.wd ? "DISPUTED_AFTER_AUTO_APPROVE" : "REFUNDED_AFTER_AUTO_REJECT",
