@@ -16,6 +16,7 @@ import { BurnDown } from "./burn-down";
 export interface BudgetView {
   month: string;
   mtdCny: string;
+  /** derived: to the fen */
   forecastCny: string;
   runRateCny: string;
   budgetFen: number | null;
@@ -67,11 +68,11 @@ export function BudgetPanel({ merchantId, b, canWrite, timeZone }: { merchantId:
           </div>
           <div>
             <dt className="text-xs text-muted-foreground">{t("costs.budget.forecast")}</dt>
-            <dd className={`font-semibold tabular-nums ${b.forecastOver ? "text-destructive" : ""}`} data-testid="budget-forecast">{formatYuan(b.forecastCny, locale, 6)}</dd>
+            <dd className={`font-semibold tabular-nums ${b.forecastOver ? "text-destructive" : ""}`} data-testid="budget-forecast">{formatYuan(b.forecastCny, locale, 2)}</dd>
           </div>
           <div>
             <dt className="text-xs text-muted-foreground">{t("costs.budget.runRate")}</dt>
-            <dd className="font-semibold tabular-nums">{t("costs.budget.perDay", { amount: formatYuan(b.runRateCny, locale, 6) })}</dd>
+            <dd className="font-semibold tabular-nums">{t("costs.budget.perDay", { amount: formatYuan(b.runRateCny, locale, 2) })}</dd>
           </div>
         </dl>
         {b.budgetFen === null && <p className="text-sm text-muted-foreground">{t("costs.budget.none", { month: b.month })}</p>}

@@ -29,7 +29,7 @@ export function BurnDown({ data, budgetCny }: { data: BurnPoint[]; budgetCny: st
                   )}
                   {p.forecastCny && !p.spentCny && (
                     <div>
-                      {t("costs.charts.forecast")}: {formatYuan(p.forecastCny, locale, 6)}
+                      {t("costs.charts.forecast")}: {formatYuan(p.forecastCny, locale, 2)}
                     </div>
                   )}
                   {budgetCny && (

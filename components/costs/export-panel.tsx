@@ -5,20 +5,20 @@ import { useState } from "react";
 import { useI18n } from "@/components/providers";
 import { buttonVariants } from "@/components/ui/button";
 import { Label, Select } from "@/components/ui/input";
-import { VIEWS, type CostView, type NumberFormat } from "@/lib/costs/range";
+import { EXPORTS, type CostExport, type NumberFormat } from "@/lib/costs/range";
 
-/** Any view of the page as a CSV: the route streams the same rollup sums the page shows. */
-export function ExportPanel({ merchantId, from, to, views }: { merchantId: string; from: string; to: string; views: readonly CostView[] }) {
+/** Any view of the page as a CSV: the route streams the same rollup sums and rounded figures the page shows. */
+export function ExportPanel({ merchantId, from, to, views }: { merchantId: string; from: string; to: string; views: readonly CostExport[] }) {
   const { t, locale } = useI18n();
-  const [view, setView] = useState<CostView>(views[0] ?? "day");
+  const [view, setView] = useState<CostExport>(views[0] ?? "day");
   const [format, setFormat] = useState<NumberFormat>("plain");
   const href = `/api/m/${encodeURIComponent(merchantId)}/costs/export?${new URLSearchParams({ from, to, view, format, lang: locale }).toString()}`;
   return (
     <div className="flex flex-wrap items-end gap-2" data-testid="export-panel">
       <div>
         <Label htmlFor="export-view">{t("costs.export.view")}</Label>
-        <Select id="export-view" value={view} onChange={(e) => setView(e.target.value as CostView)} data-testid="export-view">
-          {VIEWS.filter((v) => views.includes(v)).map((v) => (
+        <Select id="export-view" value={view} onChange={(e) => setView(e.target.value as CostExport)} data-testid="export-view">
+          {EXPORTS.filter((v) => views.includes(v)).map((v) => (
             <option key={v} value={v}>
               {t(`costs.views.${v}`)}
             </option>

@@ -1,7 +1,8 @@
 import { Prisma } from "../generated/prisma/client";
 import type { Connection } from "../db/connect";
 import { ledgerTotals, rebuildCostRollups } from "../costs/queries";
-import { caseCounts, costsPageData } from "../costs/view";
+import { caseCounts, caseCountsFromCases, caseCountsSql } from "../costs/cases";
+import { costsPageData } from "../costs/view";
 import { freshBenchDb } from "./db";
 import { printResult, type ResultRow } from "./report";
 import { measure, ms } from "./stats";
@@ -10,8 +11,9 @@ import { measure, ms } from "./stats";
  * npm run bench:costs [-- --iterations 50 --rows 3000000]
  * On the PostgreSQL server (BENCH_DATABASE_URL, default the local one): 3,000,000 ledger rows over
  * 90 days for 4 merchants (with failures, retries, batch and refund fees) and 1,000,000 cases,
- * loaded through the rollup trigger; then the costs page's data (everything the page shows) for
- * 30 and 90 days, against the same totals scanned from the raw ledger.
+ * loaded through the rollup trigger; then the costs page's data (everything the page shows: spend
+ * from CostDaily, unit economics from CostCaseDaily) for 30 and 90 days, against the same totals
+ * scanned from the raw ledger and cases.
  */
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -91,20 +93,29 @@ async function main() {
 
     const t1 = performance.now();
     const rebuilt = await rebuildCostRollups(conn.prisma);
-    await conn.runner.script(`ANALYZE "CostDaily"`);
-    console.log(`cost_daily_rebuild() over all ${ROWS.toLocaleString("en")} rows: ${((performance.now() - t1) / 1000).toFixed(1)} s → ${rebuilt.toLocaleString("en")} rollup rows`);
+    await conn.runner.script(`ANALYZE "CostDaily"; ANALYZE "CostCaseDaily";`);
+    console.log(
+      `rebuildCostRollups() over all ${ROWS.toLocaleString("en")} ledger rows and ${CASES.toLocaleString("en")} cases: ${((performance.now() - t1) / 1000).toFixed(1)} s → ${rebuilt.spendRows.toLocaleString("en")} spend and ${rebuilt.caseRows.toLocaleString("en")} case rollup rows`,
+    );
 
     const check = await ledgerTotals(conn.prisma, "m-a", { from: "2026-09-01", to: "2026-12-01" }, "Asia/Shanghai");
     const page90 = await costsPageData(conn.prisma, { merchantId: "m-a", timeZone: "Asia/Shanghai", range: { from: "2026-09-01", to: "2026-12-01" }, granularity: "day", now: NOW, merchantIds: MERCHANTS });
     console.log(`reconciles (m-a, all days): ledger ${check.costCny} + fees ${check.feeCny} in ${check.calls} calls; page ${page90.totals.costCny} + fees ${page90.totals.feeCny} in ${page90.totals.calls} calls → ${JSON.stringify(check) === JSON.stringify(page90.totals) ? "equal" : "DIFFERENT"}`);
+    const rawCases = await caseCountsFromCases(conn.prisma, "m-a", { from: "2026-09-01", to: "2026-12-01" }, "Asia/Shanghai");
+    const { cases, resolved, autoResolved, reviewed, handlingMs } = page90.unit;
+    console.log(`  cases (m-a, all days): raw ${JSON.stringify(rawCases)}; page ${JSON.stringify({ cases, resolved, autoResolved, reviewed, handlingMs }) === JSON.stringify(rawCases) ? "equal" : "DIFFERENT"}`);
+
+    const plan = await conn.prisma.$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS) ${caseCountsSql("m-a", { from: "2026-09-03", to: "2026-12-01" })}`);
+    console.log(`plan of the case counts, 90 days:\n${plan.map((p) => `  ${p["QUERY PLAN"]}`).join("\n")}`);
 
     const rows: ResultRow[] = [];
     for (const [label, from, granularity] of [["30 days, by day", "2026-11-02", "day"], ["90 days, by week", "2026-09-03", "week"]] as const) {
       const args = { merchantId: "m-a", timeZone: "Asia/Shanghai", range: { from, to: "2026-12-01" }, granularity, now: NOW, merchantIds: MERCHANTS } as const;
       const page = await measure(iterations, () => costsPageData(conn.prisma, args), 5);
       console.log(`costs page data (rollup), ${label}: p50 ${ms(page.p50)}, p95 ${ms(page.p95)}, max ${ms(page.max)} (${iterations} runs; target p95 ≤ 300 ms)`);
-      const cases = await measure(iterations, () => caseCounts(conn.prisma, "m-a", args.range, "Asia/Shanghai"), 3);
-      console.log(`  of which the cases pass (unit economics, raw Case rows): p50 ${ms(cases.p50)}, p95 ${ms(cases.p95)}`);
+      const cases = await measure(iterations, () => caseCounts(conn.prisma, "m-a", args.range), 3);
+      const rawCases = await measure(Math.max(5, Math.round(iterations / 5)), () => caseCountsFromCases(conn.prisma, "m-a", args.range, "Asia/Shanghai"), 2);
+      console.log(`  of which the case counts (unit economics, CostCaseDaily): p50 ${ms(cases.p50)}, p95 ${ms(cases.p95)}; from raw Case rows instead: p50 ${ms(rawCases.p50)}, p95 ${ms(rawCases.p95)}`);
       const raw = await measure(Math.max(5, Math.round(iterations / 5)), () => rawScan(conn, "m-a", from, "2026-12-01"), 2);
       console.log(`  same figures scanned from the raw ledger, ${label}: p50 ${ms(raw.p50)}, p95 ${ms(raw.p95)}, max ${ms(raw.max)}`);
       rows.push(
@@ -119,6 +130,14 @@ async function main() {
       conn.prisma.apiCall.create({ data: { merchantId: "m-a", endpoint: "ai.risk.score", requestId: `s${Math.random()}`, latencyMs: 1, attempt: 1, outcome: "SUCCESS", costCny: "0.020000" } }),
     20);
     console.log(`single ledger insert with the rollup trigger: p50 ${ms(single.p50)}, p95 ${ms(single.p95)}`);
+    // The case rollup's cost on the hot path: a decision (counted columns change) and a claim (none do).
+    let flip = false;
+    const decide = await measure(200, () => {
+      flip = !flip;
+      return conn.prisma.case.update({ where: { id: "c4" }, data: flip ? { status: "REJECTED", decidedById: "u", handlingMs: 61_000 } : { status: "REVIEW", decidedById: null, handlingMs: null } });
+    }, 20);
+    const claim = await measure(200, () => conn.prisma.case.update({ where: { id: "c4" }, data: { claimedById: "u", claimedAt: new Date() } }), 20);
+    console.log(`single case update with the case rollup trigger: a decision p50 ${ms(decide.p50)}, p95 ${ms(decide.p95)}; a claim p50 ${ms(claim.p50)}, p95 ${ms(claim.p95)}`);
   } finally {
     await conn.drop();
   }

@@ -7,7 +7,7 @@ import { csvLines } from "./csv";
 import { fromMicro, toMicro } from "./decimal";
 import { ledgerTotals, rebuildCostRollups, spendBy, spendSeries, totalsOf } from "./queries";
 import { localDay } from "./range";
-import { costsPageData } from "./view";
+import { costsPageData, costsSummary } from "./view";
 import { workflowOf } from "./workflow";
 
 const OUTCOMES: LedgerOutcome[] = ["SUCCESS", "SUCCESS", "SUCCESS", "BUSINESS_ERROR", "RATE_LIMITED", "TIMEOUT", "SERVER_ERROR", "UNKNOWN_OUTCOME"];
@@ -128,6 +128,9 @@ describe("costs over the rollup", () => {
           expect(page.byTier).toEqual(await spendBy(t.prisma, [id], range, "tier"));
           expect(page.byOutcome).toEqual(await spendBy(t.prisma, [id], range, "outcome"));
           expect(page.series).toEqual(await spendSeries(t.prisma, id, range, "week"));
+          // the summary CSV's figures are the page's
+          const summary = await costsSummary(t.prisma, { merchantId: id, timeZone: zones[m]!, range, now: new Date(BASE + 20 * 86_400_000) });
+          expect(summary).toEqual({ unit: page.unit, budget: page.budget });
           const last = [...csvLines(byDay, LABELS, "plain")].at(-1)!.trim().split(",");
           expect(last.slice(0, 8)).toEqual(["TOTAL", String(expected.calls), String(expected.failedCalls), String(expected.retriedCalls), expected.costCny, expected.failedCostCny, expected.retriedCostCny, expected.feeCny]);
           expect(last[8]).toBe(fromMicro(toMicro(expected.costCny) + toMicro(expected.feeCny)));
@@ -201,6 +204,6 @@ describe("costs over the rollup", () => {
       data: Array.from({ length: 10 }, (_, i) => ({ merchantId: M, endpoint: "ai.risk.score", requestId: `f${i}`, latencyMs: 1, attempt: 1, outcome: "SUCCESS", costCny: "1.000000", createdAt: new Date(Date.UTC(2026, 11, 1 + i, 12)) })),
     });
     const s = await budgetStatus(t.prisma, M, "UTC", new Date("2026-12-10T13:00:00Z"));
-    expect(s).toMatchObject({ month: "2026-12", mtdCny: "10.000000", runRateCny: "1.000000", daysLeft: 21, forecastCny: "31.000000", budgetFen: null, crossed: [] });
+    expect(s).toMatchObject({ month: "2026-12", mtdCny: "10.000000", runRateCny: "1.00", daysLeft: 21, forecastCny: "31.00", budgetFen: null, crossed: [] });
   });
 });

@@ -1,6 +1,8 @@
-import { addDec } from "./decimal";
+import { addDec, fromFen } from "./decimal";
+import type { BudgetMath } from "./forecast";
 import type { NumberFormat } from "./range";
 import { totalsOf, type SpendRow } from "./rows";
+import type { UnitEconomics } from "./unit";
 
 /** Client-safe, pure: a costs view as CSV with the same sums as the screen. */
 export const CSV_FIELDS = ["calls", "failedCalls", "retriedCalls", "costCny", "failedCostCny", "retriedCostCny", "feeCny", "totalCny"] as const;
@@ -49,6 +51,43 @@ export function* csvLines(rows: readonly SpendRow[], labels: CsvLabels, format: 
   yield [labels.key, ...CSV_FIELDS.map((f) => labels.fields[f])].map(csvCell).join(",") + "\r\n";
   for (const r of rows) yield line(labels.label ? labels.label(r.key) : r.key, r, format);
   yield line(labels.total, totalsOf(rows), format);
+}
+
+export const SUMMARY_ITEMS = ["cases", "resolved", "autoResolved", "reviewed", "apiCost", "perCase", "perResolved", "perAutoResolved", "humanPerReviewed", "human", "batchSaved", "mtd", "runRate", "forecast", "budget"] as const;
+export type SummaryItem = (typeof SUMMARY_ITEMS)[number];
+
+/** A count, a CNY decimal string exactly as the screen has it (sums exact, derived amounts to the fen), or nothing. */
+type SummaryValue = { count: number } | { cny: string | null };
+
+function summaryValues(u: UnitEconomics, b: BudgetMath): Record<SummaryItem, SummaryValue> {
+  return {
+    cases: { count: u.cases },
+    resolved: { count: u.resolved },
+    autoResolved: { count: u.autoResolved },
+    reviewed: { count: u.reviewed },
+    apiCost: { cny: u.apiCostCny },
+    perCase: { cny: u.perCaseCny },
+    perResolved: { cny: u.perResolvedCny },
+    perAutoResolved: { cny: u.perAutoResolvedCny },
+    humanPerReviewed: { cny: u.humanPerReviewedCny },
+    human: { cny: u.humanCostCny },
+    batchSaved: { cny: u.batchSavedCny },
+    mtd: { cny: b.mtdCny },
+    runRate: { cny: b.runRateCny },
+    forecast: { cny: b.forecastCny },
+    budget: { cny: b.budgetFen === null ? null : fromFen(BigInt(b.budgetFen)) },
+  };
+}
+
+/** The unit-economics card and the budget panel as CSV lines: the same strings the screen formats; empty where the screen shows "—". */
+export function* summaryCsvLines(u: UnitEconomics, b: BudgetMath, labels: { measure: string; value: string; item: (item: SummaryItem) => string }, format: NumberFormat): Generator<string> {
+  yield [labels.measure, labels.value].map(csvCell).join(",") + "\r\n";
+  const values = summaryValues(u, b);
+  for (const item of SUMMARY_ITEMS) {
+    const v = values[item];
+    const cell = "count" in v ? formatCountNumber(v.count, format) : v.cny === null ? "" : formatCnyNumber(v.cny, format);
+    yield [labels.item(item), cell].map(csvCell).join(",") + "\r\n";
+  }
 }
 
 /** A streamed body: UTF-8 with a BOM (so spreadsheets read Chinese headers), 200 lines a chunk. */

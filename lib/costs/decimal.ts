@@ -1,6 +1,7 @@
 /**
  * Exact CNY arithmetic for ledger sums: decimal strings with up to 6 places (micro-yuan), carried
- * as BigInt. Client-safe. Rounding, where a value must be rounded, is half up (away from zero).
+ * as BigInt. Client-safe. Rounding, where a value must be rounded, is half up (away from zero), as
+ * everywhere money is rounded in this project: never banker's rounding.
  */
 
 const DEC_RE = /^(-)?(\d+)(?:\.(\d{1,6}))?$/;
@@ -46,6 +47,22 @@ export function microToFen(micro: bigint): bigint {
 
 export function fenToMicro(fen: number | bigint): bigint {
   return BigInt(fen) * MICRO_PER_FEN;
+}
+
+/** 1235n -> "12.35": fen as a yuan string with 2 places. */
+export function fromFen(fen: bigint): string {
+  const sign = fen < 0n ? "-" : "";
+  const abs = fen < 0n ? -fen : fen;
+  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
+}
+
+/**
+ * A derived amount shown to people (a forecast, a cost per case): the exact quotient
+ * numMicro / den micro-yuan, rounded once, half up, to the fen. Rounding to the micro-yuan first
+ * would round twice (0.0049995 would become 0.005000, then 0.01 instead of 0.00).
+ */
+export function quotientToFen(numMicro: bigint, den: bigint): string {
+  return fromFen(divRound(numMicro, den * MICRO_PER_FEN));
 }
 
 /** Drops trailing zeros beyond 2 places: "12.340000" -> "12.34", "0.000060" -> "0.00006". */

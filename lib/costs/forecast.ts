@@ -1,25 +1,29 @@
-import { divRound, fromMicro, toMicro } from "./decimal";
+import { fromMicro, quotientToFen, toMicro } from "./decimal";
 import { addDays, daysInMonth, monthOf, toUtc } from "./range";
 
-/** Client-safe, pure: month-to-date, run rate and forecast, in exact micro-yuan. */
+/**
+ * Client-safe, pure: month-to-date (exact, micro-yuan), run rate and forecast (derived, rounded
+ * once, half up, to the fen; compared with the budget exactly).
+ */
 export interface BudgetMath {
   month: string;
   today: string;
   mtdCny: string;
-  /** average API cost of the 7 complete days before today */
+  /** average API cost of the 7 complete days before today, to the fen */
   runRateCny: string;
   last7Cny: string;
-  /** mtd + run rate × days left after today (half up to the micro-yuan) */
+  /** mtd + the last 7 days × days left after today / 7, to the fen */
   forecastCny: string;
   daysLeft: number;
   budgetFen: number | null;
   /** crossed thresholds (80, 100) by month-to-date spend */
   crossed: number[];
-  /** forecast crosses 100% before the month ends */
+  /** the exact forecast crosses 100% before the month ends */
   forecastOver: boolean;
 }
 
 export const RUN_RATE_DAYS = 7;
+const DAYS = BigInt(RUN_RATE_DAYS);
 
 export function runRateWindow(today: string): { from: string; to: string } {
   return { from: addDays(today, -RUN_RATE_DAYS), to: addDays(today, -1) };
@@ -36,19 +40,20 @@ export function budgetMath(daily: readonly { day: string; costCny: string }[], t
     if (d.day >= win.from && d.day <= win.to) last7 += micro;
   }
   const daysLeft = daysInMonth(month) - toUtc(today).getUTCDate();
-  const forecast = mtd + divRound(last7 * BigInt(daysLeft), BigInt(RUN_RATE_DAYS));
+  // the forecast × 7, exact: rounded only where it is shown
+  const forecast7 = mtd * DAYS + last7 * BigInt(daysLeft);
   const budgetMicro = budgetFen === null ? null : BigInt(budgetFen) * 10_000n;
   return {
     month,
     today,
     mtdCny: fromMicro(mtd),
-    runRateCny: fromMicro(divRound(last7, BigInt(RUN_RATE_DAYS))),
+    runRateCny: quotientToFen(last7, DAYS),
     last7Cny: fromMicro(last7),
-    forecastCny: fromMicro(forecast),
+    forecastCny: quotientToFen(forecast7, DAYS),
     daysLeft,
     budgetFen,
     crossed: budgetMicro === null ? [] : thresholds.filter((t) => mtd * 100n >= budgetMicro * BigInt(t)),
-    forecastOver: budgetMicro !== null && forecast > budgetMicro,
+    forecastOver: budgetMicro !== null && forecast7 > budgetMicro * DAYS,
   };
 }
 
@@ -65,8 +70,9 @@ export interface BurnPoint {
 }
 
 /**
- * Burn-down for the month: spend accumulates, the forecast continues at the run rate. Chart
- * values are numbers for drawing only; tooltips show the exact strings alongside.
+ * Burn-down for the month: spend accumulates (exact), the forecast continues at the run rate (to the
+ * fen, like the forecast it ends at). Chart values are numbers for drawing only; tooltips show the
+ * strings alongside.
  */
 export function burnDown(daily: readonly { day: string; costCny: string }[], m: BudgetMath): BurnPoint[] {
   const byDay = new Map(daily.map((d) => [d.day, toMicro(d.costCny)]));
@@ -76,19 +82,20 @@ export function burnDown(daily: readonly { day: string; costCny: string }[], m: 
   let cum = 0n;
   const first = `${m.month}-01`;
   const n = daysInMonth(m.month);
+  const todayIndex = toUtc(m.today).getUTCDate() - 1;
   for (let i = 0; i < n; i++) {
     const day = addDays(first, i);
     const past = day <= m.today;
     if (past) cum += byDay.get(day) ?? 0n;
-    const fc = day === m.today ? cum : day > m.today ? cum + divRound(last7 * BigInt(i + 1 - toUtc(m.today).getUTCDate()), BigInt(RUN_RATE_DAYS)) : null;
+    const forecastCny = i >= todayIndex ? quotientToFen(cum * DAYS + last7 * BigInt(i - todayIndex), DAYS) : null;
     const spent = past ? cum : null;
     out.push({
       day,
       spent: spent === null ? null : Number(fromMicro(spent)),
       spentCny: spent === null ? null : fromMicro(spent),
-      forecast: fc === null ? null : Number(fromMicro(fc)),
-      forecastCny: fc === null ? null : fromMicro(fc),
-      remaining: budget === null ? null : Number(fromMicro(budget - (spent ?? fc ?? 0n))),
+      forecast: forecastCny === null ? null : Number(forecastCny),
+      forecastCny,
+      remaining: budget === null ? null : Number(fromMicro(budget - (spent ?? (forecastCny === null ? 0n : toMicro(forecastCny))))),
     });
   }
   return out;

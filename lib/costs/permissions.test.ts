@@ -76,6 +76,28 @@ describe("who sees and sets costs", () => {
     expect(text).not.toContain("Gamma");
   });
 
+  it("exports the unit economics as the card shows them: sums exact, derived amounts to the fen", async () => {
+    const at = new Date(Date.UTC(2026, 10, 12, 4));
+    await t.prisma.case.createMany({
+      data: ["REFUNDED", "REVIEW", "NEW"].map((status, i) => ({ merchantId: A, kind: "REFUND" as const, status: status as "REFUNDED", outTradeNo: `S${i}`, outRequestNo: `S${i}`, paidAmountFen: 1, requestedAmountFen: 1, reasonText: "r", customerId: "c", merchantCategory: "tea", createdAt: at })),
+    });
+    const text = await (await exportAs("finance", A, "from=2026-11-01&to=2026-11-30&view=summary&lang=en")).text();
+    const lines = text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(lines.slice(0, 9)).toEqual([
+      "Measure,Value",
+      "Cases created in the range,3",
+      "Resolved cases,1",
+      "Cases resolved without a person,1",
+      "Cases with measured handling time,0",
+      "API spend (CNY),1.000000",
+      "AI cost per case (CNY),0.33",
+      "AI cost per resolved case (CNY),1.00",
+      "AI cost per automatically resolved case (CNY),1.00",
+    ]);
+    expect(lines).toContain("Human cost per reviewed case (CNY),");
+    expect((await exportAs("agent", A, "from=2026-11-01&to=2026-11-30&view=summary")).status).toBe(403);
+  });
+
   it("lets finance and admins set budgets and settings; auditors and agents cannot, and nothing changes", async () => {
     signInAs(users.auditor!);
     expect(await setBudgetAction(A, { month: "2026-12", amount: "100" })).toMatchObject({ ok: false, error: { kind: "forbidden" } });

@@ -133,8 +133,12 @@ export async function ledgerTotals(prisma: Db, merchantId: string, range: DayRan
   return totals;
 }
 
-/** Recomputes the rollup from the ledger (after a bulk load that bypassed the trigger, or a time-zone change). */
-export async function rebuildCostRollups(prisma: Db, merchantId: string | null = null): Promise<number> {
-  const [r] = await prisma.$queryRaw<{ n: bigint }[]>`SELECT cost_daily_rebuild(${merchantId}::text) AS n`;
-  return Number(r!.n);
+/**
+ * Recomputes both rollups, spend from the ledger and cases from "Case" (after a bulk load that
+ * bypassed the triggers, or a time-zone change). Two statements, so each locks only its own table.
+ */
+export async function rebuildCostRollups(prisma: Db, merchantId: string | null = null): Promise<{ spendRows: number; caseRows: number }> {
+  const [spend] = await prisma.$queryRaw<{ n: bigint }[]>`SELECT cost_daily_rebuild(${merchantId}::text) AS n`;
+  const [cases] = await prisma.$queryRaw<{ n: bigint }[]>`SELECT cost_case_daily_rebuild(${merchantId}::text) AS n`;
+  return { spendRows: Number(spend!.n), caseRows: Number(cases!.n) };
 }

@@ -8,6 +8,10 @@ export type Granularity = (typeof GRANULARITIES)[number];
 export const VIEWS = ["day", "week", "month", "endpoint", "workflow", "tier", "outcome", "merchant"] as const;
 export type CostView = (typeof VIEWS)[number];
 
+/** What the CSV can export: every view, and the unit-economics and budget summary. */
+export const EXPORTS = [...VIEWS, "summary"] as const;
+export type CostExport = (typeof EXPORTS)[number];
+
 export const NUMBER_FORMATS = ["plain", "en", "zh-CN"] as const;
 export type NumberFormat = (typeof NUMBER_FORMATS)[number];
 
@@ -28,7 +32,7 @@ export const rangeInput = z
 export const exportInput = z.object({
   from: isoDay,
   to: isoDay,
-  view: z.enum(VIEWS).default("day"),
+  view: z.enum(EXPORTS).default("day"),
   format: z.enum(NUMBER_FORMATS).default("plain"),
   lang: z.enum(["en", "zh-CN"]).optional(),
 }).refine((r) => r.from <= r.to && daysBetween(r.from, r.to) < MAX_DAYS, { message: "The range is not valid.", path: ["from"] });

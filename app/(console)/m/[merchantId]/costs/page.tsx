@@ -12,7 +12,7 @@ import { alertsForMonth } from "@/lib/costs/budget";
 import { shareOf, stackedSeries } from "@/lib/costs/charts";
 import { burnDown } from "@/lib/costs/forecast";
 import { percent, toMicro } from "@/lib/costs/decimal";
-import { defaultRange, localDay, rangeInput, VIEWS } from "@/lib/costs/range";
+import { defaultRange, EXPORTS, localDay, rangeInput } from "@/lib/costs/range";
 import { costSettings } from "@/lib/costs/budget";
 import { costsPageData } from "@/lib/costs/view";
 import { db } from "@/lib/db";
@@ -42,9 +42,11 @@ export default async function CostsPage({ params, searchParams }: PageProps<"/m/
   const alerts = await alertsForMonth(prisma, merchantId, data.budget.month);
   const b = data.budget;
   const u = data.unit;
+  // ledger sums are exact (up to 6 places); derived amounts come rounded to the fen (lib/costs/unit.ts)
   const money = (s: string) => formatYuan(s, locale, 6);
-  const or = (s: string | null) => (s === null ? t("costs.unit.none") : money(s));
-  const views = VIEWS.filter((v) => v !== "merchant" || readable.length > 1);
+  const derived = (s: string) => formatYuan(s, locale, 2);
+  const or = (s: string | null) => (s === null ? t("costs.unit.none") : derived(s));
+  const views = EXPORTS.filter((v) => v !== "merchant" || readable.length > 1);
 
   return (
     <div className="space-y-4">
@@ -66,7 +68,7 @@ export default async function CostsPage({ params, searchParams }: PageProps<"/m/
         <Kpi testId="kpi-fees" label={t("costs.kpi.fees")} value={money(data.totals.feeCny)} exact={data.totals.feeCny} hint={t("costs.kpi.feesHint")} />
         <Kpi testId="kpi-failed" label={t("costs.kpi.failed")} value={money(data.totals.failedCostCny)} exact={data.totals.failedCostCny} hint={t("costs.kpi.failedHint", { calls: formatCount(data.totals.failedCalls, locale) })} />
         <Kpi testId="kpi-retried" label={t("costs.kpi.retried")} value={money(data.totals.retriedCostCny)} exact={data.totals.retriedCostCny} hint={t("costs.kpi.retriedHint", { calls: formatCount(data.totals.retriedCalls, locale) })} />
-        <Kpi testId="kpi-batch" label={t("costs.kpi.batchSaved")} value={money(u.batchSavedCny)} exact={u.batchSavedCny} hint={t("costs.kpi.batchSavedHint")} />
+        <Kpi testId="kpi-batch" label={t("costs.kpi.batchSaved")} value={derived(u.batchSavedCny)} exact={u.batchSavedCny} hint={t("costs.kpi.batchSavedHint")} />
       </div>
 
       <div className="grid gap-4 lg:grid-cols-3">
@@ -122,7 +124,7 @@ export default async function CostsPage({ params, searchParams }: PageProps<"/m/
               <Row label={t("costs.unit.perResolved")} value={or(u.perResolvedCny)} />
               <Row label={t("costs.unit.perAutoResolved")} value={or(u.perAutoResolvedCny)} />
               <Row label={t("costs.unit.humanPerReviewed")} value={or(u.humanPerReviewedCny)} testId="unit-human-per-reviewed" />
-              <Row label={t("costs.unit.human")} value={money(u.humanCostCny)} />
+              <Row label={t("costs.unit.human")} value={derived(u.humanCostCny)} />
             </dl>
             <p className="text-xs text-muted-foreground">
               {t("costs.unit.humanTotal", { hours: (u.handlingMs / 3_600_000).toFixed(1), rate: formatMoney(u.hourlyRateFen, locale) })}
