@@ -8,6 +8,7 @@ import {
   RateLimitedError,
   ServerError,
   SignatureInvalidError,
+  ThrottledError,
   TimeoutError,
   UnknownOutcomeError,
 } from "./errors";
@@ -15,6 +16,7 @@ import { generateRsaKeyPair } from "./keys";
 import { startSandbox, type Sandbox } from "../sandbox";
 import { createTestDb, type TestDb } from "../testing/db";
 import { memoryLedger, prismaLedger } from "./ledger";
+import { abortableSleep, type RateLimiter } from "./rate-limit";
 import { parseAuthorization, signResponse, verifyRequest } from "./sign";
 
 const app = generateRsaKeyPair();
@@ -264,6 +266,30 @@ describe("AI calls", () => {
     const err = await c.riskScore({}, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(Date.now() - started).toBeLessThan(700);
+  });
+
+  it("does not count the wait for our own rate limiter against the deadline", async () => {
+    // Many calls in flight across workers: the token is 600 ms away, longer than the whole deadline.
+    const slowLimiter: RateLimiter = { acquire: (_app, signal) => abortableSleep(600, signal) };
+    handler = () => ({ body: aiBody() });
+    const { c } = client({ deadlineMs: 400, rateLimiter: slowLimiter });
+    const r = await c.riskScore({}, ctx);
+    expect(r.data.risk_score).toBe(0.12);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("gives up with ThrottledError, nothing sent, when no token comes within limiterWaitMs", async () => {
+    const never: RateLimiter = { acquire: (_app, signal) => abortableSleep(60_000, signal) };
+    handler = () => ({ body: aiBody() });
+    const { c, ledger } = client({ rateLimiter: never, limiterWaitMs: 100 });
+    const err = await c.riskScore({}, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ThrottledError);
+    expect((err as ThrottledError).retryable).toBe(true);
+    expect(seen).toHaveLength(0);
+    expect(ledger.entries).toHaveLength(0);
+    const refund = await c.refund({ out_trade_no: "T1", refund_amount: 100, out_request_no: "R1" }, ctx).catch((e: unknown) => e);
+    expect(refund).toBeInstanceOf(ThrottledError);
+    expect(seen).toHaveLength(0);
   });
 
   it("retries 5xx and turns a non-JSON proxy page into a typed error", async () => {

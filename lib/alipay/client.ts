@@ -10,6 +10,7 @@ import {
   RateLimitedError,
   ServerError,
   SignatureInvalidError,
+  ThrottledError,
   TimeoutError,
   UnknownOutcomeError,
   type AlipayErrorInfo,
@@ -194,8 +195,13 @@ export interface AlipayClientConfig {
   timeoutMs?: number;
   /** per-attempt timeout for money, complaint and batch calls */
   otherTimeoutMs?: number;
-  /** total time for one logical call, all attempts, waits and refund queries included */
+  /**
+   * total time for one logical call, all attempts, backoff and refund queries included; time spent
+   * waiting for our own rate limiter is not counted (it is queueing, not Alipay being slow)
+   */
   deadlineMs?: number;
+  /** the longest one wait for a rate-limit token; beyond it ThrottledError, with nothing sent */
+  limiterWaitMs?: number;
   maxAttempts?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -297,6 +303,11 @@ interface Cost {
   feeRef?: string;
 }
 
+/** When a logical call must end; moved on by time spent waiting for our own rate limiter. */
+interface Deadline {
+  at: number;
+}
+
 type Attempt<T> =
   | { ok: true; data: T; traceId: string | null }
   | { ok: false; error: AlipayError; outcome: LedgerOutcome; traceId: string | null; twoXX: boolean };
@@ -394,6 +405,7 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
   const aiTimeout = config.timeoutMs ?? 800;
   const otherTimeout = config.otherTimeoutMs ?? 3000;
   const deadlineMs = config.deadlineMs ?? 5000;
+  const limiterWaitMs = config.limiterWaitMs ?? 30_000;
   const maxAttempts = Math.max(1, config.maxAttempts ?? 4);
   const backoffBase = config.backoffBaseMs ?? 100;
   const backoffMax = config.backoffMaxMs ?? 2000;
@@ -441,17 +453,27 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
   }
 
   /** One HTTP attempt: sign, send, verify, parse, classify, record. Never throws for call failures. */
-  async function attemptOnce<T>(req: Request<T>, attempt: number, deadline: number): Promise<Attempt<T>> {
-    const info: AlipayErrorInfo = { endpoint: req.endpoint.name, requestId: req.requestId };
-    const remaining = deadline - now();
-    if (remaining <= 0) throw new TimeoutError("deadline exceeded", true, info);
+  /**
+   * Takes a token from the rate limiter. The wait moves the deadline on by as long as it took:
+   * with many calls in flight across workers, a token can be seconds away, and a call that ran
+   * out of time in our own queue would wrongly look like Alipay being unavailable.
+   */
+  async function acquireToken(info: AlipayErrorInfo, deadline: Deadline): Promise<void> {
+    if (limiter === unlimited) return; // no timer signal on the hot path: they are measurable
+    const t0 = now();
     try {
-      // no deadline signal for the no-op limiter: timer signals are measurable on the hot path
-      await limiter.acquire(appId, limiter === unlimited ? undefined : AbortSignal.timeout(remaining));
+      await limiter.acquire(appId, AbortSignal.timeout(limiterWaitMs));
     } catch (err) {
-      throw new TimeoutError("deadline exceeded waiting for the rate limiter", true, { ...info, cause: err });
+      throw new ThrottledError(`no rate-limit token within ${limiterWaitMs} ms; nothing was sent`, { ...info, cause: err });
     }
-    const budget = Math.min(req.timeoutMs, deadline - now());
+    deadline.at += now() - t0;
+  }
+
+  async function attemptOnce<T>(req: Request<T>, attempt: number, deadline: Deadline): Promise<Attempt<T>> {
+    const info: AlipayErrorInfo = { endpoint: req.endpoint.name, requestId: req.requestId };
+    if (deadline.at - now() <= 0) throw new TimeoutError("deadline exceeded", true, info);
+    await acquireToken(info, deadline);
+    const budget = Math.min(req.timeoutMs, deadline.at - now());
     if (budget <= 0) throw new TimeoutError("deadline exceeded", true, info);
 
     const method = req.endpoint.method;
@@ -568,15 +590,15 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
   }
 
   /** Waits before the next attempt; false when the wait would cross the deadline. */
-  async function pause(attempt: number, error: AlipayError, deadline: number): Promise<boolean> {
+  async function pause(attempt: number, error: AlipayError, deadline: Deadline): Promise<boolean> {
     const delay = backoffMs(attempt, error);
-    if (now() + delay >= deadline) return false;
+    if (now() + delay >= deadline.at) return false;
     await sleep(delay);
     return true;
   }
 
   async function execute<T>(req: Request<T>): Promise<AlipayResult<T>> {
-    const deadline = now() + deadlineMs;
+    const deadline = { at: now() + deadlineMs };
     let last: AlipayError | undefined;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       let r: Attempt<T>;
@@ -728,7 +750,7 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
             : free(),
       };
 
-      const deadline = now() + deadlineMs;
+      const deadline = { at: now() + deadlineMs };
       let attempts = 0;
       let sends = 0;
       let queries = 0;
@@ -802,6 +824,8 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
           if (!(await pause(sends, r.error, deadline))) break;
         } catch (err) {
           if (err instanceof TimeoutError && err.deadlineExceeded) break;
+          // Throttled after a request went out: what it did is settled below (unknown → query first).
+          if (err instanceof ThrottledError && attempts > 0) break;
           throw err;
         }
       }

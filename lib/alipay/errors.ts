@@ -39,6 +39,15 @@ export class RateLimitedError extends AlipayError {
   }
 }
 
+/**
+ * Our own rate limiter had no token for this app within the wait allowed: nothing was sent to
+ * Alipay. Not the AI being unavailable; the work is to be done later, not decided without it.
+ */
+export class ThrottledError extends AlipayError {
+  readonly retryable = true;
+  readonly kind = "throttled";
+}
+
 /** The per-attempt soft timeout or the total deadline passed. */
 export class TimeoutError extends AlipayError {
   readonly retryable = true;

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "../generated/prisma/client";
+import { Prisma, type PrismaClient } from "../generated/prisma/client";
 
 export type JobKind = "assess" | "execute_refund" | "submit_feedback";
 
@@ -14,26 +14,47 @@ export const JOB_LEASE_MS = 60_000;
 export const MAX_JOB_ATTEMPTS = 8;
 
 /**
- * Takes up to `limit` runnable jobs: queued ones that are due, and running ones whose worker's
- * lease expired (it died mid-job). SKIP LOCKED lets any number of workers share the table.
+ * Takes up to `limit` runnable jobs, oldest `runAt` first: queued ones that are due, and running
+ * ones whose worker's lease expired (it died mid-job). SKIP LOCKED lets any number of workers
+ * share the table. Each kind is its own walk of ("status", "runAt") that stops after `limit`
+ * rows; one OR over both made PostgreSQL collect and sort every due job on each claim
+ * (docs/benchmarks/explain.md). The rows a walk locked and the final LIMIT leaves out are freed
+ * when the statement ends.
  */
 export async function claimJobs(prisma: PrismaClient, workerId: string, limit: number, leaseMs = JOB_LEASE_MS): Promise<ClaimedJob[]> {
-  return prisma.$queryRaw<ClaimedJob[]>`
+  return prisma.$queryRaw<ClaimedJob[]>(claimStatement(workerId, limit, leaseMs));
+}
+
+/** The claim's one statement (exported so its plan can be checked). */
+export function claimStatement(workerId: string, limit: number, leaseMs = JOB_LEASE_MS): Prisma.Sql {
+  return Prisma.sql`
+    WITH queued AS (
+      SELECT id, "runAt" FROM "Job" WHERE status = 'QUEUED' AND "runAt" <= now()
+      ORDER BY "runAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    ), expired AS (
+      SELECT id, "runAt" FROM "Job" WHERE status = 'RUNNING' AND "leaseUntil" < now()
+      ORDER BY "runAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    )
     UPDATE "Job" SET status = 'RUNNING', "lockedBy" = ${workerId}, attempts = attempts + 1,
       "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000}), "updatedAt" = now()
-    WHERE id IN (
-      SELECT id FROM "Job"
-      WHERE (status = 'QUEUED' AND "runAt" <= now()) OR (status = 'RUNNING' AND "leaseUntil" < now())
-      ORDER BY "runAt"
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
+    WHERE id IN (SELECT id FROM (SELECT * FROM queued UNION ALL SELECT * FROM expired) due ORDER BY "runAt" LIMIT ${limit})
     RETURNING id, "merchantId", kind, "caseId", attempts`;
 }
 
 /** Only the lease holder may finish a job: a worker that lost its lease must not overwrite. */
 export async function completeJob(prisma: PrismaClient, job: ClaimedJob, workerId: string) {
   await prisma.job.updateMany({ where: { id: job.id, lockedBy: workerId, status: "RUNNING" }, data: { status: "DONE", leaseUntil: null } });
+}
+
+/**
+ * Puts a job back for later without counting the attempt: it could not start (our own rate
+ * limiter had no token), which says nothing about whether the work can succeed.
+ */
+export async function deferJob(prisma: PrismaClient, job: ClaimedJob, workerId: string, delayMs: number, reason: string) {
+  await prisma.job.updateMany({
+    where: { id: job.id, lockedBy: workerId, status: "RUNNING" },
+    data: { status: "QUEUED", attempts: { decrement: 1 }, lastError: reason.slice(0, 500), leaseUntil: null, runAt: new Date(Date.now() + delayMs) },
+  });
 }
 
 /**

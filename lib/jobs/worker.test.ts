@@ -6,7 +6,12 @@ import {
   workflowHarness,
   type WorkflowHarness,
 } from "../testing/workflow";
+import { createAlipayClient } from "../alipay/client";
+import { prismaLedger } from "../alipay/ledger";
+import { abortableSleep } from "../alipay/rate-limit";
+import { testKeys, TEST_APP_ID } from "../sandbox/test-helpers";
 import { claimJobs, MAX_JOB_ATTEMPTS, retryJob } from "./queue";
+import { drainOnce } from "./worker";
 
 describe("a job that stops retrying", () => {
   let t: TestDb;
@@ -97,5 +102,40 @@ describe("a job that stops retrying", () => {
     expect(
       (await t.prisma.job.findUniqueOrThrow({ where: { id: job!.id } })).status,
     ).toBe("RUNNING");
+  });
+
+  it("puts a job back without using an attempt when our own rate limiter has no token, and decides nothing", async () => {
+    const c = await makeCase(t, h);
+    const job = await t.prisma.job.create({ data: { merchantId: c.merchantId, kind: "assess", caseId: c.id } });
+    // A client whose limiter never grants within its wait: the saturation of many workers on one app id.
+    const starved = {
+      ...h.deps,
+      client: createAlipayClient({
+        baseUrl: h.sandbox.url,
+        appId: TEST_APP_ID,
+        appPrivateKey: testKeys().app.privateKey,
+        alipayPublicKey: testKeys().alipay.publicKey,
+        limiterWaitMs: 50,
+        rateLimiter: { acquire: (_app, signal) => abortableSleep(60_000, signal) },
+        ledger: prismaLedger(t.prisma),
+      }),
+    };
+    const aiCalls = () => h.sandbox.state().requests.total;
+    const before = aiCalls();
+    await drainOnce(starved, "w-starved", 8);
+    const back = await t.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(back).toMatchObject({ status: "QUEUED", attempts: 0 });
+    expect(back.lastError).toMatch(/^ThrottledError/);
+    expect(back.runAt.getTime()).toBeGreaterThan(Date.now());
+    expect(await t.prisma.aiDecision.count({ where: { caseId: c.id } })).toBe(0);
+    expect((await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).not.toBe("REVIEW");
+    expect(aiCalls()).toBe(before);
+
+    // Once tokens flow again, the case is assessed with the AI, not routed as "AI unavailable".
+    await t.prisma.job.update({ where: { id: job.id }, data: { runAt: new Date() } });
+    await drainAll(h.deps);
+    const decision = await t.prisma.aiDecision.findFirstOrThrow({ where: { caseId: c.id } });
+    expect(decision.failure).toBeNull();
+    expect(decision.riskScore).not.toBeNull();
   });
 });

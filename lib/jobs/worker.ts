@@ -5,7 +5,8 @@ import { assessCase } from "../workflows/assess";
 import type { StepResult, WorkflowDeps } from "../workflows/deps";
 import { executeRefund } from "../workflows/execute";
 import { submitDisputeFeedback } from "../workflows/feedback";
-import { claimJobs, completeJob, retryJob, type ClaimedJob, type JobKind } from "./queue";
+import { ThrottledError } from "../alipay/errors";
+import { claimJobs, completeJob, deferJob, retryJob, type ClaimedJob, type JobKind } from "./queue";
 import { log } from "../observability/log";
 
 const HANDLERS: Record<JobKind, (deps: WorkflowDeps, merchantId: string, caseId: string) => Promise<StepResult>> = {
@@ -14,12 +15,19 @@ const HANDLERS: Record<JobKind, (deps: WorkflowDeps, merchantId: string, caseId:
   submit_feedback: submitDisputeFeedback,
 };
 
+const THROTTLE_DEFER_MS = 2_000;
+
 export async function runJob(deps: WorkflowDeps, job: ClaimedJob, workerId: string) {
   try {
     await HANDLERS[job.kind](deps, job.merchantId, job.caseId);
     await completeJob(deps.prisma, job, workerId);
   } catch (err) {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    if (err instanceof ThrottledError) {
+      // Saturated by our own rate limit: try again a few seconds on, spread so the workers do not return together.
+      await deferJob(deps.prisma, job, workerId, THROTTLE_DEFER_MS + Math.floor(Math.random() * THROTTLE_DEFER_MS), message);
+      return;
+    }
     const gaveUp = await retryJob(deps.prisma, job, workerId, message, (tx) => abandonCase(tx, job.kind, job.merchantId, job.caseId, message));
     if (gaveUp) log.error("job failed for good", { jobId: job.id, kind: job.kind, caseId: job.caseId, merchantId: job.merchantId, error: message });
   }

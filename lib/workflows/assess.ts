@@ -1,4 +1,4 @@
-import { isAlipayError } from "../alipay/errors";
+import { isAlipayError, ThrottledError } from "../alipay/errors";
 import type { DisputeAnalyzeResponse, RefundAssessResponse, RiskScoreResponse } from "../alipay/schemas";
 import { recordAudit } from "../audit/record";
 import { encryptReasoning } from "../crypto/reasoning";
@@ -61,7 +61,8 @@ export async function assessCase({ prisma, client, reasoningKey }: WorkflowDeps,
       reasoning = reasoningText(d.reasoning_log);
     }
   } catch (err) {
-    if (!isAlipayError(err)) throw err;
+    // Throttled by our own rate limit: nothing was asked, so nothing is decided; the job comes back.
+    if (!isAlipayError(err) || err instanceof ThrottledError) throw err;
     failure = err.name;
     endpoint = c.kind === "REFUND" ? "ai.refund.assess" : "ai.dispute.analyze";
   }
