@@ -2,13 +2,14 @@ import pg from "pg";
 import { getCaseDetail } from "../cases/detail";
 import { listCases } from "../cases/queries";
 import { connectPg } from "../db/connect";
+import { claimStatement } from "../jobs/queue";
 import { DEFAULT_THRESHOLDS } from "../policy/route";
 import { whatIf } from "../policy/whatif";
 import { claimNext, laneCounts, listQueue } from "../review/queries";
 import { BENCH_SERVER } from "./db";
 
 /**
- * npx tsx lib/bench/explain.ts [--db bench_whatif]
+ * npx tsx lib/bench/explain.ts [--db bench_whatif] [--only jobs]
  * EXPLAIN (ANALYZE, BUFFERS) of every hot query, on the 1M-decision database that
  * `npm run bench:whatif -- --keep` leaves behind. Each page's function runs once with the SQL it
  * sends recorded (Prisma's own statements included); every statement is then explained in a
@@ -16,6 +17,8 @@ import { BENCH_SERVER } from "./db";
  * Prepares the data the queue and the case page need once (5% of cases open, one audit event per
  * open case), with every trigger off for that step: the what-if facts of the reopened cases stay
  * as they were (plans do not depend on it; run whatif_rebuild() to make them exact again).
+ * The job claim gets its own queue when "Job" is empty: 1M jobs, a backlog of ~98,000 due
+ * (`--only jobs` explains just that, on any migrated database).
  */
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -78,6 +81,28 @@ async function prepare(client: pg.Client) {
   console.log(`prepared: 5% of cases open, 1 audit event per open case (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
+/**
+ * One job per case of a long history: 90% done, a backlog of ~98,000 due (9.8%), some backing
+ * off, 0.1% failed, 0.1% running (one in seven of those with an expired lease: a dead worker).
+ */
+async function prepareJobs(client: pg.Client) {
+  const [{ done }] = (await client.query<{ done: boolean }>(`SELECT EXISTS (SELECT 1 FROM "Job") AS done`)).rows as [{ done: boolean }];
+  if (done) return;
+  const t0 = performance.now();
+  await client.query(`
+    INSERT INTO "Job"(id, "merchantId", kind, "caseId", status, "runAt", attempts, "leaseUntil", "lockedBy", "createdAt", "updatedAt")
+    SELECT 'j' || g, CASE WHEN g % 2 = 0 THEN 'm-a' ELSE 'm-b' END, 'assess', 'c' || g,
+           (CASE WHEN g % 10 <> 0 THEN 'DONE' WHEN g % 1000 = 10 THEN 'FAILED' WHEN g % 1000 = 20 THEN 'RUNNING' ELSE 'QUEUED' END)::"JobStatus",
+           now() - interval '1 second' * (1000000 - g) + CASE WHEN g > 990000 AND g % 100 = 30 THEN interval '5 minutes' ELSE interval '0' END,
+           1,
+           CASE WHEN g % 1000 = 20 THEN now() + CASE WHEN g % 7 = 0 THEN -interval '1 minute' ELSE interval '1 minute' END END,
+           CASE WHEN g % 1000 = 20 THEN 'w-other' END,
+           now(), now()
+    FROM generate_series(1, 1000000) g`);
+  await client.query(`VACUUM ANALYZE "Job"`);
+  console.log(`prepared: 1,000,000 jobs, ~98,000 due (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
 const SKIP = /^\s*(BEGIN|COMMIT|ROLLBACK|DEALLOCATE|SAVEPOINT|RELEASE)/i;
 const SETTING = /^\s*(SET\s|SELECT set_config)/i;
 
@@ -107,6 +132,11 @@ async function main() {
   await client.connect();
   const conn = connectPg(url.toString(), { max: 2 });
   try {
+    await prepareJobs(client);
+    // claimJobs sends exactly this statement; explaining it directly (rolled back) claims nothing.
+    const claim = claimStatement("w-explain", 4);
+    await explain(client, "job claim (claimJobs, 4 at a time; explained and rolled back)", [{ text: claim.text, values: claim.values }]);
+    if (arg("only", "") === "jobs") return;
     await prepare(client);
     const [{ id: openCase }] = (await client.query<{ id: string }>(`SELECT id FROM "Case" WHERE "merchantId" = 'm-a' AND status = 'REVIEW' ORDER BY "createdAt" DESC LIMIT 1`)).rows as [{ id: string }];
     const [{ id: oldCase }] = (await client.query<{ id: string }>(`SELECT "caseId" AS id FROM "AiDecision" WHERE "merchantId" = 'm-a' AND id LIKE 'e%' LIMIT 1`)).rows as [{ id: string }];
