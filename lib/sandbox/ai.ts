@@ -2,6 +2,7 @@ import { z } from "zod";
 import { countChars, listPrice, tierPrice, type AiEndpoint, type Tier } from "./billing";
 import { ApiError, invalidParameter } from "./errors";
 import { formatAlipayTime, formatFee } from "./money";
+import type { UsageCounters } from "./usage";
 import {
   analyzeDispute,
   assessRefund,
@@ -95,6 +96,7 @@ export class AiService {
   constructor(
     private readonly settings: () => ModelSettings,
     private readonly batchCompletionMs: () => number,
+    private readonly usage: UsageCounters,
   ) {}
 
   /** One synchronous AI call: parse, decide (or replay), bill. */
@@ -113,6 +115,7 @@ export class AiService {
     const seen = key ? this.conversations.get(key) : undefined;
     if (seen) {
       this.replays += 1;
+      this.usage.aiCall(appId, endpoint, conversationId, false);
       return { result: { ...seen.result, idempotent_replay: true, billing: { fee: formatFee(0), currency: "CNY", tier } }, feeMicro: 0 };
     }
 
@@ -136,6 +139,7 @@ export class AiService {
     const totals = this.charges.get(endpoint) ?? { calls: 0, micro: 0 };
     this.charges.set(endpoint, { calls: totals.calls + 1, micro: totals.micro + feeMicro });
     if (key) this.conversations.set(key, { result, tier });
+    this.usage.aiCall(appId, endpoint, conversationId, true);
     return { result: { ...result, billing: { fee: formatFee(feeMicro), currency: "CNY", tier } }, feeMicro };
   }
 

@@ -5,7 +5,7 @@ import { loadSandboxConfig, parseLatency } from "./config";
 import { faultRuleSchema } from "./faults";
 import { startSandbox } from "./server";
 
-const USAGE = `npm run sandbox -- [--port N] [--host H] [--latency MIN-MAX] [--rate-limit N] [--seed S]
+const USAGE = `npm run sandbox -- [--port N] [--host H] [--latency MIN-MAX] [--rate-limit N] [--rate-window-ms MS] [--seed S]
                       [--drift] [--faults JSON|FILE] [--no-state]`;
 
 async function main(): Promise<void> {
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
       host: { type: "string" },
       latency: { type: "string" },
       "rate-limit": { type: "string" },
+      "rate-window-ms": { type: "string" },
       seed: { type: "string" },
       drift: { type: "boolean" },
       faults: { type: "string" },
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     alipayPrivateKey: config.alipayPrivateKey,
     latencyMs,
     rateLimitPerMinute: values["rate-limit"] !== undefined ? z.coerce.number().int().positive().parse(values["rate-limit"]) : config.rateLimitPerMinute,
+    rateLimitWindowMs: values["rate-window-ms"] !== undefined ? z.coerce.number().int().positive().parse(values["rate-window-ms"]) : undefined,
     seed: values.seed,
     drift: values.drift ?? false,
     faults,
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   } else {
     console.log("  keys from SANDBOX_APP_PUBLIC_KEY / SANDBOX_ALIPAY_PRIVATE_KEY");
   }
-  console.log(`  latency ${latencyMs[0]}-${latencyMs[1]} ms, rate limit ${sandbox.state().rateLimitPerMinute}/min, state ${values["no-state"] ? "in memory" : config.stateFile}`);
+  console.log(`  latency ${latencyMs[0]}-${latencyMs[1]} ms, rate limit ${sandbox.state().rateLimitPerMinute} per ${sandbox.state().usage.windowMs / 1000} s, state ${values["no-state"] ? "in memory" : config.stateFile}`);
   console.log(`  control API: GET ${sandbox.url}/__sandbox/state, POST /__sandbox/{trades,complaints,faults,drift,latency,rate-limit,reset}`);
 
   const stop = () => {

@@ -13,6 +13,7 @@ import { formatFee, formatFen, parseYuan } from "./money";
 import { createTrade, queryRefund, refund, tradeView, type CreateTradeInput, type TradeView } from "./refunds";
 import { createRng, hashSeed } from "./rng";
 import { COMPLAINT_STATUSES, SandboxStore, type ComplaintRecord, type ComplaintStatus } from "./store";
+import { UsageCounters, type UsageView } from "./usage";
 
 export interface ComplaintNotification {
   /** the classic gateway.do message params, signed with the Alipay private key (verify with verifyParams) */
@@ -92,6 +93,8 @@ export interface SandboxState {
   };
   requests: { total: number; byStatus: Record<string, number>; recent: RequestLogEntry[] };
   notifications: NotificationLogEntry[];
+  /** the sandbox's own count per app and rate-limit window, and per conversation (see usage.ts) */
+  usage: UsageView;
 }
 
 export interface Sandbox {
@@ -144,9 +147,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new FaultInjector(createRng(hashSeed(seed, "faults")));
   faults.set(options.faults ?? []);
   const latencyRng = createRng(hashSeed(seed, "latency"));
+  const usage = new UsageCounters(windowMs);
   const ai = new AiService(
     () => ({ seed, drift, driftShift: options.driftShift ?? 0.2 }),
     () => options.batchCompletionMs ?? 3000,
+    usage,
   );
 
   const nonces = new Map<string, number>();
@@ -217,10 +222,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       w.head = 0;
     }
     if (w.times.length - w.head >= rateLimit) {
+      usage.rateLimited(appId, now, false);
       const retryAfter = Math.max(1, Math.ceil(((w.times[w.head] ?? now) + windowMs - now) / 1000));
       throw new ApiError(429, "app-call-limited", `app call limit of ${rateLimit} per minute exceeded`, { "retry-after": String(retryAfter) });
     }
     w.times.push(now);
+    usage.rateLimited(appId, now, true);
   }
 
   function route(method: string, pathname: string, req: IncomingMessage, appId: string, raw: string, body: unknown, now: number): Outcome {
@@ -447,11 +454,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         },
         requests: { total: totalRequests, byStatus: { ...byStatus }, recent: recent.map((r) => ({ ...r })) },
         notifications: notifications.map((n) => ({ ...n })),
+        usage: usage.view(rateLimit),
       };
     },
     reset: () => {
       store.reset();
       ai.reset();
+      usage.reset();
       faults.clear();
       nonces.clear();
       windows.clear();

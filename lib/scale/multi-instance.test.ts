@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkMultiInstance } from "./checks";
+import { auditConversations, checkMultiInstance } from "./checks";
 import { bin } from "./processes";
 import { runMultiInstance } from "./run";
 
@@ -38,32 +38,96 @@ describe("2 console instances and 3 workers on one PostgreSQL", () => {
       timeoutMs: 300_000,
     });
     expect(checkMultiInstance(r)).toEqual([]);
-    expect(r.decisions).toEqual({ cases: 300, withOne: 300, withMore: 0, withNone: 0 });
-    expect(r.sandbox.status429).toBe(0);
+    expect(r.decisions).toEqual({ cases: 300, withOne: 300, withMore: 0, withNone: 0, aiFailed: 0 });
+    expect(r.sandbox.window).toMatchObject({ windowMs: 60_000, limit: 1200, refused: 0 });
+    expect(r.sandbox.window.peak).toBeLessThanOrEqual(1200);
+    expect(r.sandbox.conversations).toMatchObject({ byEndpoint: { risk_score: 300, refund_assess: 300 }, chargedTwice: 0, casesWithSeveral: 0, casesWithout: 0, unmatched: 0 });
     expect(Object.values(r.queue).map((q) => q.same)).toEqual([true, true]);
     expect(Object.values(r.queue).every((q) => q.rows > 0)).toBe(true);
     expect(r.metricsStatus).toBe(200);
     expect(r.metricsSample).toContain("console_job_lag_seconds 0");
   });
+
+  // Saturation: 3 workers × 4 in flight could send far more than 30 calls per 5 s (360/min); the
+  // database token bucket has to hold them to it. A 5 s window keeps the run short and is stricter
+  // than 60 s (less room for a burst). A 429 from arrival jitter is allowed if it is retried.
+  it("at saturation keep the sandbox's peak per window at the limit, and lose nothing", { timeout: 300_000 }, async () => {
+    ensureBuild();
+    const r = await runMultiInstance({
+      server: SERVER,
+      database: `scale_sat_${process.pid}`,
+      cases: 40,
+      consolePorts: [3329, 3339],
+      workers: 3,
+      workerMetricsPorts: [],
+      ratePerMinute: 360,
+      rateWindowMs: 5_000,
+      sandboxLatency: "50-150",
+      workerConcurrency: 4,
+      intakeConcurrency: 8,
+      distDir: DIST,
+      timeoutMs: 180_000,
+    });
+    expect(checkMultiInstance(r, { allowRetried429: true })).toEqual([]);
+    expect(r.sandbox.window).toMatchObject({ windowMs: 5_000, limit: 30 });
+    expect(r.sandbox.window.peak).toBeLessThanOrEqual(30);
+    // the workers pressed against the limit (the bucket aims at 99% of it)
+    expect(r.sandbox.window.peak).toBeGreaterThanOrEqual(27);
+    expect(r.decisions).toEqual({ cases: 40, withOne: 40, withMore: 0, withNone: 0, aiFailed: 0 });
+  });
 });
 
 describe("the checks", () => {
-  it("report a case assessed twice, a 429 and a queue that differs", () => {
-    const ok = {
-      cases: 2,
-      decisions: { cases: 2, withOne: 2, withMore: 0, withNone: 0 },
-      sandbox: { assessCharged: 2, riskCharged: 2, status429: 0 },
-      ledger: { rateLimited: 0 },
-      jobs: { pending: 0, failed: 0 },
-      queue: { a: { same: true } },
-    } as unknown as Parameters<typeof checkMultiInstance>[0];
+  const audit = { byEndpoint: {}, chargedTwice: 0, casesWithSeveral: 0, casesWithout: 0, unmatched: 0 };
+  const ok = {
+    cases: 2,
+    decisions: { cases: 2, withOne: 2, withMore: 0, withNone: 0, aiFailed: 0 },
+    sandbox: { window: { windowMs: 60_000, limit: 10, accepted: 8, refused: 0, peak: 10, peakAttempted: 10 }, conversations: { ...audit, unkeyedCalls: 0 } },
+    ledger: { rateLimited: 0 },
+    jobs: { pending: 0, failed: 0 },
+    queue: { a: { same: true } },
+  } as unknown as Parameters<typeof checkMultiInstance>[0];
+
+  it("pass a clean run", () => {
     expect(checkMultiInstance(ok)).toEqual([]);
-    const bad = { ...ok, decisions: { cases: 2, withOne: 1, withMore: 1, withNone: 0 }, sandbox: { assessCharged: 3, riskCharged: 2, status429: 1 }, queue: { a: { same: false } } } as unknown as typeof ok;
+  });
+
+  it("report a case assessed twice, a window over the limit, a 429 and a queue that differs", () => {
+    const bad = {
+      ...ok,
+      decisions: { cases: 2, withOne: 1, withMore: 1, withNone: 0, aiFailed: 1 },
+      sandbox: { window: { ...ok.sandbox.window, peak: 11, refused: 2 }, conversations: { ...audit, chargedTwice: 1, casesWithSeveral: 1, unkeyedCalls: 0 } },
+      ledger: { rateLimited: 2 },
+      queue: { a: { same: false } },
+    } as unknown as typeof ok;
     expect(checkMultiInstance(bad)).toEqual([
       "1 cases have more than one AI decision",
-      "the sandbox billed 3 refund assessments for 2 cases",
-      "the sandbox refused 1 calls over the limit (429)",
+      "1 cases were decided without the AI (it failed or timed out)",
+      "the sandbox charged 1 conversations more than once",
+      "the sandbox saw 1 (case, endpoint) pairs with more than one conversation",
+      "the sandbox accepted 11 calls in one 60 s window, over the limit of 10",
+      "the sandbox refused 2 calls over the limit (429)",
+      "2 RATE_LIMITED attempts in the ledger",
       "the queue of a differs between the two instances",
     ]);
+    // at saturation a refused call that was retried is fine; the window over the limit is not
+    expect(checkMultiInstance({ ...bad, decisions: ok.decisions, sandbox: { ...bad.sandbox, conversations: ok.sandbox.conversations }, queue: ok.queue }, { allowRetried429: true })).toEqual([
+      "the sandbox accepted 11 calls in one 60 s window, over the limit of 10",
+    ]);
+  });
+
+  it("read the sandbox's conversations against the cases", () => {
+    const conv = (conversationId: string, endpoint: "risk_score" | "refund_assess", charged = 1) => ({ appId: "a", endpoint, conversationId, calls: charged, charged });
+    expect(auditConversations(["c1", "c2"], [conv("c1:risk", "risk_score"), conv("c1:assess", "refund_assess"), conv("c2:risk", "risk_score"), conv("c2:assess", "refund_assess")])).toEqual({
+      byEndpoint: { risk_score: 2, refund_assess: 2 },
+      chargedTwice: 0,
+      casesWithSeveral: 0,
+      casesWithout: 0,
+      unmatched: 0,
+    });
+    // c1 assessed twice under two ids and once charged twice; c2 never assessed; one id names no case
+    expect(
+      auditConversations(["c1", "c2"], [conv("c1:risk", "risk_score", 2), conv("c1:assess", "refund_assess"), conv("c1:assess-2", "refund_assess"), conv("c2:risk", "risk_score"), conv("9f0e-uuid", "refund_assess")]),
+    ).toEqual({ byEndpoint: { risk_score: 2, refund_assess: 3 }, chargedTwice: 1, casesWithSeveral: 1, casesWithout: 1, unmatched: 1 });
   });
 });

@@ -6,6 +6,8 @@ import { applyMigrations } from "../db/migrations";
 import { pgRunner } from "../db/runner";
 import { hashPassword } from "../auth/passwords";
 import { DEMO_MERCHANTS, DEMO_PASSWORD } from "../demo/accounts";
+import type { SandboxState } from "../sandbox/server";
+import { auditConversations, type ConversationAudit } from "./checks";
 import { bin, startProcess, waitForHttp, waitForOutput, type Proc } from "./processes";
 import { signIn } from "./session";
 
@@ -20,6 +22,11 @@ export interface MultiInstanceOptions {
   workerMetricsPorts: number[];
   /** the per-app limit, enforced by the sandbox and shared by the workers' database bucket */
   ratePerMinute: number;
+  /**
+   * The sandbox counts the limit in this trailing window (default 60 s), `ratePerMinute` scaled to
+   * it: a short window makes a saturation run quick, and is stricter (less room for bursts).
+   */
+  rateWindowMs?: number;
   sandboxLatency: string;
   workerConcurrency: number;
   intakeConcurrency: number;
@@ -36,9 +43,17 @@ export interface MultiInstanceResult {
   processSeconds: number;
   casesPerSecond: number;
   statusCounts: Record<string, number>;
-  decisions: { cases: number; withOne: number; withMore: number; withNone: number };
+  /** `aiFailed`: cases decided without the AI (it failed or timed out, e.g. waiting for the rate limit) */
+  decisions: { cases: number; withOne: number; withMore: number; withNone: number; aiFailed: number };
   jobs: { failed: number; pending: number; byWorkerMax: number };
-  sandbox: { assessCharged: number; riskCharged: number; replayed: number; status429: number; requests: number; byEndpoint: Record<string, { calls: number; fee: string }> };
+  sandbox: {
+    /** the gateway's own count for the app, over every trailing window */
+    window: { windowMs: number; limit: number; accepted: number; refused: number; peak: number; peakAttempted: number; peakAt: string | null };
+    conversations: ConversationAudit & { count: number; calls: number; charged: number; unkeyedCalls: number };
+    replayed: number;
+    requests: number;
+    byEndpoint: Record<string, { calls: number; fee: string }>;
+  };
   ledger: { calls: number; rateLimited: number; maxIn60s: number; failedAttempts: number };
   rateLimit: { perMinute: number; aiCallsPerSecond: number; utilization: number };
   queue: Record<string, { same: boolean; rows: number; counts: unknown }>;
@@ -130,14 +145,18 @@ export async function runMultiInstance(o: MultiInstanceOptions): Promise<MultiIn
 
     const app = generateRsaKeyPair();
     const alipay = generateRsaKeyPair();
-    const sandbox = startProcess("sandbox", bin("tsx"), ["lib/sandbox/cli.ts", "--port", "0", "--latency", o.sandboxLatency, "--rate-limit", String(o.ratePerMinute), "--no-state"], {
+    const windowMs = o.rateWindowMs ?? 60_000;
+    const perWindow = (o.ratePerMinute * windowMs) / 60_000;
+    if (!Number.isInteger(perWindow) || perWindow < 1) throw new Error(`${o.ratePerMinute}/min is not a whole number of calls per ${windowMs} ms window`);
+    const sandboxArgs = ["lib/sandbox/cli.ts", "--port", "0", "--latency", o.sandboxLatency, "--rate-limit", String(perWindow), "--rate-window-ms", String(windowMs), "--no-state"];
+    const sandbox = startProcess("sandbox", bin("tsx"), sandboxArgs, {
       SANDBOX_APP_ID: APP_ID,
       SANDBOX_APP_PUBLIC_KEY: app.publicKey,
       SANDBOX_ALIPAY_PRIVATE_KEY: alipay.privateKey,
     });
     procs.push(sandbox);
     const gateway = (await waitForOutput(sandbox, /listening on (http:\/\/\S+)/))[1]!;
-    say(`sandbox ${gateway}, limit ${o.ratePerMinute}/min, latency ${o.sandboxLatency} ms`);
+    say(`sandbox ${gateway}, limit ${perWindow} per ${windowMs / 1000} s (${o.ratePerMinute}/min), latency ${o.sandboxLatency} ms`);
 
     const metricsToken = randomBytes(24).toString("hex");
     const common = {
@@ -227,9 +246,11 @@ export async function runMultiInstance(o: MultiInstanceOptions): Promise<MultiIn
 
     const q = async <T extends pg.QueryResultRow>(sql: string) => (await client.query<T>(sql)).rows;
     const statusCounts = Object.fromEntries((await q<{ status: string; n: number }>(`SELECT status::text, count(*)::int AS n FROM "Case" GROUP BY 1 ORDER BY 1`)).map((r) => [r.status, r.n]));
-    const [d] = await q<{ cases: number; one: number; more: number; none: number }>(`
-      SELECT count(*)::int AS cases, count(*) FILTER (WHERE n = 1)::int AS one, count(*) FILTER (WHERE n > 1)::int AS more, count(*) FILTER (WHERE n = 0)::int AS none
-      FROM (SELECT c.id, (SELECT count(*) FROM "AiDecision" a WHERE a."merchantId" = c."merchantId" AND a."caseId" = c.id) AS n FROM "Case" c) x`);
+    const [d] = await q<{ cases: number; one: number; more: number; none: number; failed: number }>(`
+      SELECT count(*)::int AS cases, count(*) FILTER (WHERE n = 1)::int AS one, count(*) FILTER (WHERE n > 1)::int AS more, count(*) FILTER (WHERE n = 0)::int AS none,
+             count(*) FILTER (WHERE failed > 0)::int AS failed
+      FROM (SELECT c.id, count(a.id) AS n, count(a.failure) AS failed
+            FROM "Case" c LEFT JOIN "AiDecision" a ON a."merchantId" = c."merchantId" AND a."caseId" = c.id GROUP BY c.id) x`);
     const [j] = await q<{ failed: number; pending: number }>(`SELECT count(*) FILTER (WHERE status = 'FAILED')::int AS failed, count(*) FILTER (WHERE status IN ('QUEUED','RUNNING'))::int AS pending FROM "Job"`);
     const [jw] = await q<{ m: number }>(`SELECT COALESCE(max(attempts), 0)::int AS m FROM "Job"`);
     const [l] = await q<{ calls: number; limited: number; failed: number; ai: number; first: Date; last: Date }>(`
@@ -245,11 +266,10 @@ export async function runMultiInstance(o: MultiInstanceOptions): Promise<MultiIn
       const [r] = await q<{ n: number; bytes: number }>(`SELECT count(*)::int AS n, COALESCE(avg(pg_column_size(t.*)), 0)::float8 AS bytes FROM "${table}" t`);
       storage[table] = { rowsPerCase: r!.n / o.cases, avgRowBytes: Math.round(r!.bytes) };
     }
-    const state = (await (await fetch(`${gateway}/__sandbox/state`)).json()) as {
-      billing: { replayedCalls: number; byEndpoint: Record<string, { calls: number; fee: string }> };
-      requests: { total: number; byStatus: Record<string, number> };
-    };
-    const charged = (suffix: string) => Object.entries(state.billing.byEndpoint).find(([k]) => k.includes(suffix))?.[1].calls ?? 0;
+    const state = (await (await fetch(`${gateway}/__sandbox/state`)).json()) as SandboxState;
+    const usage = state.usage.apps[APP_ID] ?? { limit: perWindow, accepted: 0, refused: 0, peak: 0, peakAttempted: 0, peakAt: null };
+    const caseIds = (await q<{ id: string }>(`SELECT id FROM "Case"`)).map((c) => c.id);
+    const { list, chargedMoreThanOnce: _twice, ...conversationTotals } = state.usage.conversations;
 
     // The same queue from both instances, each with its own sign-in.
     const queue: MultiInstanceResult["queue"] = {};
@@ -280,13 +300,12 @@ export async function runMultiInstance(o: MultiInstanceOptions): Promise<MultiIn
       processSeconds,
       casesPerSecond: o.cases / processSeconds,
       statusCounts,
-      decisions: { cases: d!.cases, withOne: d!.one, withMore: d!.more, withNone: d!.none },
+      decisions: { cases: d!.cases, withOne: d!.one, withMore: d!.more, withNone: d!.none, aiFailed: d!.failed },
       jobs: { failed: j!.failed, pending: j!.pending, byWorkerMax: jw!.m },
       sandbox: {
-        assessCharged: charged("refund_assess"),
-        riskCharged: charged("risk_score"),
+        window: { windowMs: state.usage.windowMs, ...usage },
+        conversations: { ...conversationTotals, ...auditConversations(caseIds, list) },
         replayed: state.billing.replayedCalls,
-        status429: state.requests.byStatus["429"] ?? 0,
         requests: state.requests.total,
         byEndpoint: state.billing.byEndpoint,
       },
