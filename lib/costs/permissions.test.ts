@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-await vi.hoisted(async () => {
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  process.env.DATA_DIR = mkdtempSync(`${tmpdir()}/costs-perm-`);
-  process.env.NEXTAUTH_SECRET = "test-session-secret-0123456789abcdefghijklmnop";
-  process.env.REASONING_LOG_KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
-  process.env.NEXTAUTH_URL = "http://console.test";
-});
+await vi.hoisted(async () => (await import("../security/test-identity")).useTestEnvironment("costs-perm"));
 vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), ...(await import("../security/test-identity")).fakeNextAuth }));
 vi.mock("next/headers", async () => (await import("../security/test-identity")).fakeHeaders);
 
