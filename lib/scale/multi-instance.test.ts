@@ -1,5 +1,6 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { auditConversations, checkMultiInstance } from "./checks";
 import { bin } from "./processes";
@@ -13,16 +14,21 @@ import { runMultiInstance } from "./run";
 const SERVER = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const DIST = ".next-scale";
 
-function ensureBuild() {
+/**
+ * Asynchronously: a synchronous build blocks this worker's event loop for minutes, and vitest's
+ * own RPC to the runner (60 s timeout, not configurable) then fails the whole run although every
+ * test passed ("Timeout calling onTaskUpdate").
+ */
+async function ensureBuild() {
   if (existsSync(`${DIST}/BUILD_ID`)) return;
   // Compile without the type check (lint and typecheck are their own CI steps), then prerender.
   const env = { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" } as NodeJS.ProcessEnv;
-  for (const mode of ["compile", "generate"]) execFileSync(bin("next"), ["build", "--experimental-build-mode", mode], { env, stdio: "ignore" });
+  for (const mode of ["compile", "generate"]) await promisify(execFile)(bin("next"), ["build", "--experimental-build-mode", mode], { env, maxBuffer: 64 * 1024 * 1024 });
 }
 
 describe("2 console instances and 3 workers on one PostgreSQL", () => {
   it("process 300 cases once each, within the rate limit, with the same queue on both instances", { timeout: 900_000 }, async () => {
-    ensureBuild();
+    await ensureBuild();
     const r = await runMultiInstance({
       server: SERVER,
       database: `scale_ci_${process.pid}`,
@@ -52,7 +58,7 @@ describe("2 console instances and 3 workers on one PostgreSQL", () => {
   // database token bucket has to hold them to it. A 5 s window keeps the run short and is stricter
   // than 60 s (less room for a burst). A 429 from arrival jitter is allowed if it is retried.
   it("at saturation keep the sandbox's peak per window at the limit, and lose nothing", { timeout: 300_000 }, async () => {
-    ensureBuild();
+    await ensureBuild();
     const r = await runMultiInstance({
       server: SERVER,
       database: `scale_sat_${process.pid}`,
