@@ -17,6 +17,18 @@ describe("migrations", () => {
     expect(rows.map((r) => r.migration_name)).toEqual(readMigrations().map((m) => m.name));
   });
 
+  it("lets every trigger that queries plan with enable_sort on, whatever the firing statement set", async () => {
+    // The review queue's claim runs with SET LOCAL enable_sort = off; triggers that inherited it
+    // took 0.7-1 s per claim (migration 20261202080000_trigger_planner_defaults).
+    const guards = ["audit_refuse_change", "audit_head_advance_only"]; // refuse or compare, no query
+    const rows = await t.runner.query<{ fn: string; config: string[] | null }>(
+      `SELECT DISTINCT p.proname AS fn, p.proconfig AS config FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal ORDER BY 1`,
+    );
+    const querying = rows.filter((r) => !guards.includes(r.fn));
+    expect(querying.length).toBeGreaterThanOrEqual(11);
+    expect(querying.filter((r) => !(r.config ?? []).includes("enable_sort=on")).map((r) => r.fn)).toEqual([]);
+  });
+
   it("is idempotent", async () => {
     expect(await applyMigrations(t.runner)).toEqual([]);
   });
