@@ -292,6 +292,16 @@ describe("AI calls", () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("passes a broken limiter's own error on, not as throttling", async () => {
+    const broken: RateLimiter = { acquire: async () => Promise.reject(new Error("rate bucket unavailable")) };
+    handler = () => ({ body: aiBody() });
+    const { c } = client({ rateLimiter: broken, limiterWaitMs: 1_000 });
+    const err = await c.riskScore({}, ctx).catch((e: unknown) => e);
+    expect(err).not.toBeInstanceOf(ThrottledError);
+    expect((err as Error).message).toBe("rate bucket unavailable");
+    expect(seen).toHaveLength(0);
+  });
+
   it("retries 5xx and turns a non-JSON proxy page into a typed error", async () => {
     handler = () => ({ status: 502, raw: "<html>bad gateway</html>", sign: "none" });
     const { c, ledger } = client({ maxAttempts: 2 });

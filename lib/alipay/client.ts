@@ -461,9 +461,13 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
   async function acquireToken(info: AlipayErrorInfo, deadline: Deadline): Promise<void> {
     if (limiter === unlimited) return; // no timer signal on the hot path: they are measurable
     const t0 = now();
+    const wait = AbortSignal.timeout(limiterWaitMs);
     try {
-      await limiter.acquire(appId, AbortSignal.timeout(limiterWaitMs));
+      await limiter.acquire(appId, wait);
     } catch (err) {
+      // Only the wait running out is throttling; a broken limiter (its database, say) is an error
+      // of its own and takes the job's normal retries, so it cannot defer the job forever unseen.
+      if (!wait.aborted) throw err;
       throw new ThrottledError(`no rate-limit token within ${limiterWaitMs} ms; nothing was sent`, { ...info, cause: err });
     }
     deadline.at += now() - t0;
