@@ -1,10 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "../testing/db";
-import {
-  makeCase,
-  workflowHarness,
-  type WorkflowHarness,
-} from "../testing/workflow";
+import { describe, expect, it } from "vitest";
+import { makeCase, useWorkflowHarness } from "../testing/workflow";
 import { executeRefund } from "../workflows/execute";
 
 /**
@@ -13,25 +8,16 @@ import { executeRefund } from "../workflows/execute";
  * the ledger twice. The ledger now keeps one fee per refund (ApiCall_fee_once).
  */
 describe("a refund's transaction fee is on the ledger once", () => {
-  let t: TestDb;
-  let h: WorkflowHarness;
-  beforeAll(async () => {
-    t = await createTestDb();
-    h = await workflowHarness(t);
-  });
-  afterAll(async () => {
-    await h.close();
-    await t.dispose();
-  });
+  const env = useWorkflowHarness();
 
   it("a resent refund whose answer is lost, confirmed by a query, does not record the fee again", async () => {
-    const c = await makeCase(t, h, {
+    const c = await makeCase(env.t, env.h, {
       status: "APPROVED",
       paidAmountFen: 3_000,
       approvedAmountFen: 3_000,
     });
     // A worker sent the refund and recorded its answer (fee in the ledger), then died before marking the case.
-    await h.deps.client.refund(
+    await env.h.deps.client.refund(
       {
         out_trade_no: c.outTradeNo,
         refund_amount: 3_000,
@@ -41,7 +27,7 @@ describe("a refund's transaction fee is on the ledger once", () => {
       { merchantId: c.merchantId, caseId: c.id },
     );
     // The job runs again; the repeat's answer ("fund_change N") is lost, and the query confirms the refund.
-    h.sandbox.setFaults([
+    env.h.sandbox.setFaults([
       {
         kind: "drop",
         path: "/v3/alipay/trade/refund",
@@ -50,21 +36,21 @@ describe("a refund's transaction fee is on the ledger once", () => {
       },
     ]);
     try {
-      await executeRefund(h.deps, c.merchantId, c.id);
+      await executeRefund(env.h.deps, c.merchantId, c.id);
     } finally {
-      h.sandbox.clearFaults();
+      env.h.sandbox.clearFaults();
     }
     expect(
-      h.sandbox.state().trades.find((x) => x.out_trade_no === c.outTradeNo)!
+      env.h.sandbox.state().trades.find((x) => x.out_trade_no === c.outTradeNo)!
         .refunds,
     ).toHaveLength(1);
-    const feeRows = await t.prisma.apiCall.findMany({
+    const feeRows = await env.t.prisma.apiCall.findMany({
       where: { caseId: c.id, feeCny: { gt: 0 } },
       orderBy: { createdAt: "asc" },
     });
     expect(feeRows.map((r) => r.endpoint)).toEqual(["trade.refund"]);
     // The confirming query is still on the ledger, as a call without the fee.
-    const query = await t.prisma.apiCall.findMany({ where: { caseId: c.id, endpoint: "trade.refund.query", outcome: "SUCCESS" } });
+    const query = await env.t.prisma.apiCall.findMany({ where: { caseId: c.id, endpoint: "trade.refund.query", outcome: "SUCCESS" } });
     expect(query).toHaveLength(1);
     expect(query[0]!.feeCny.toString()).toBe("0");
     expect(query[0]!.feeRef).toBe(c.outRequestNo);
