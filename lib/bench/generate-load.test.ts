@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkCredentials } from "../auth/credentials";
 import { DEMO_PASSWORD } from "../demo/accounts";
+import { verifyAllChains } from "../audit/verify";
 import { listQueue } from "../review/queries";
 import { createTestDb, type TestDb } from "../testing/db";
 import { generateLoad, type LoadSummary } from "./generate-load";
@@ -80,6 +81,14 @@ describe("the load generator", () => {
     expect(idx.n).toBe(1);
     const staging = await one<{ t: string | null }>(`SELECT to_regclass('load_gen')::text AS t`);
     expect(staging.t).toBeNull();
+  });
+
+  it("chains every audit event, as the insert trigger would have (npm run audit:verify holds)", async () => {
+    const statuses = await verifyAllChains(t.prisma);
+    expect(statuses).toHaveLength(5);
+    expect(statuses.filter((c) => c.broken)).toEqual([]);
+    const chained = statuses.reduce((n, c) => n + Number(c.verifiedSeq), 0);
+    expect(chained).toBe(s.rows.AuditEvent);
   });
 
   it("refuses a database that already has cases, and changes nothing", async () => {
