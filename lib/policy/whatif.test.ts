@@ -399,6 +399,20 @@ describe("WhatIfFact, kept by triggers", { timeout: 300_000 }, () => {
     await expectFactsMatchRebuild();
   });
 
+  it("lock at most 1,024 buckets however many orders one statement touches (PostgreSQL's lock table holds ~6,400)", async () => {
+    const held = await t.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT whatif_lock(array_agg('m-bulk'::text), array_agg('T' || g)) FROM generate_series(1, 20000) g`;
+      const [row] = await tx.$queryRaw<{ n: number; least: number; most: number }[]>`
+        SELECT count(*)::int AS n, min(objid)::int AS least, max(objid)::int AS most FROM pg_locks
+         WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = 7707 AND objsubid = 2`;
+      return row!;
+    });
+    expect(held.n).toBeGreaterThan(1_000); // 20,000 orders fill (nearly) every bucket
+    expect(held.n).toBeLessThanOrEqual(1_024);
+    expect(held.least).toBeGreaterThanOrEqual(0);
+    expect(held.most).toBeLessThan(1_024);
+  });
+
   it("are rebuilt in one statement after a load with the triggers off", async () => {
     const at = new Date(NOW.getTime() - DAY);
     const before = await run();
