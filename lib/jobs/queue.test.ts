@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../testing/db";
-import { claimJobs, claimStatement } from "./queue";
+import { claimJobs, claimStatement, holdLease } from "./queue";
 
 describe("claimJobs", () => {
   let t: TestDb;
@@ -108,3 +108,59 @@ interface PlanNode {
 function nodes(n: PlanNode): PlanNode[] {
   return [n, ...(n.Plans ?? []).flatMap(nodes)];
 }
+
+describe("holdLease", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
+  afterAll(() => t.dispose());
+  beforeEach(() => t.prisma.job.deleteMany());
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // Long enough that a loaded CI machine still renews in time (a renewal is due every LEASE / 3).
+  const LEASE = 1_800;
+  const claimOne = async (workerId: string) => {
+    await t.prisma.job.create({ data: { merchantId: "m-1", kind: "assess", caseId: `c-${workerId}`, runAt: new Date(Date.now() - 1000) } });
+    const [job] = await claimJobs(t.prisma, workerId, 1, LEASE);
+    return job!;
+  };
+
+  it("keeps a live worker's job from being taken over past its lease, and lets it go once stopped", async () => {
+    const job = await claimOne("w-slow");
+    const stop = holdLease(t.prisma, job, "w-slow", { leaseMs: LEASE });
+    try {
+      await sleep(LEASE * 2.5);
+      expect(await claimJobs(t.prisma, "w-other", 1, LEASE)).toEqual([]);
+    } finally {
+      stop();
+    }
+    await sleep(LEASE * 1.5);
+    expect((await claimJobs(t.prisma, "w-other", 1, LEASE)).map((j) => j.id)).toEqual([job.id]);
+  });
+
+  it("holds a job at most maxHoldMs, so a hung worker cannot keep it forever", async () => {
+    const job = await claimOne("w-hung");
+    const stop = holdLease(t.prisma, job, "w-hung", { leaseMs: LEASE, maxHoldMs: LEASE * 1.5 });
+    try {
+      await sleep(LEASE * 3);
+      expect((await claimJobs(t.prisma, "w-other", 1, LEASE)).map((j) => j.id)).toEqual([job.id]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("stops renewing a lease that another worker holds, and never writes over it", async () => {
+    const job = await claimOne("w-lost");
+    await t.prisma.job.update({ where: { id: job.id }, data: { lockedBy: "w-new", leaseUntil: new Date(Date.now() + 60_000) } });
+    const stop = holdLease(t.prisma, job, "w-lost", { leaseMs: LEASE });
+    try {
+      await sleep(LEASE);
+      const row = await t.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
+      expect(row.lockedBy).toBe("w-new");
+      expect(row.leaseUntil!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    } finally {
+      stop();
+    }
+  });
+});

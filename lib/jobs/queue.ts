@@ -12,6 +12,8 @@ export interface ClaimedJob {
 
 export const JOB_LEASE_MS = 60_000;
 export const MAX_JOB_ATTEMPTS = 8;
+/** How long a live worker may keep one job by renewing its lease; after that another may take it. */
+export const JOB_MAX_HOLD_MS = 10 * 60_000;
 
 /**
  * Takes up to `limit` runnable jobs, oldest `runAt` first: queued ones that are due, and running
@@ -39,6 +41,42 @@ export function claimStatement(workerId: string, limit: number, leaseMs = JOB_LE
       "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000}), "updatedAt" = now()
     WHERE id IN (SELECT id FROM (SELECT * FROM queued UNION ALL SELECT * FROM expired) due ORDER BY "runAt" LIMIT ${limit})
     RETURNING id, "merchantId", kind, "caseId", attempts`;
+}
+
+/**
+ * Renews a running job's lease every third of it while its worker is alive, so a job that waits
+ * long for rate-limit tokens is not taken over by a second worker mid-run (the calls would be
+ * spent twice). A dead worker stops renewing and its job is taken over one lease later, as
+ * before; a live one keeps a job at most `maxHoldMs`, so a hung handler cannot hold it forever.
+ * Renewal stops when the lease is no longer this worker's. Returns the function that stops it.
+ */
+export function holdLease(
+  prisma: PrismaClient,
+  job: ClaimedJob,
+  workerId: string,
+  { leaseMs = JOB_LEASE_MS, maxHoldMs = JOB_MAX_HOLD_MS, onError }: { leaseMs?: number; maxHoldMs?: number; onError?: (err: unknown) => void } = {},
+): () => void {
+  const until = Date.now() + maxHoldMs;
+  let stopped = false;
+  const timer = setInterval(async () => {
+    const ms = Math.min(leaseMs, until - Date.now());
+    if (ms <= 0) return stop();
+    try {
+      const renewed = await prisma.$executeRaw`
+        UPDATE "Job" SET "leaseUntil" = now() + make_interval(secs => ${ms / 1000}), "updatedAt" = now()
+         WHERE id = ${job.id} AND "lockedBy" = ${workerId} AND status = 'RUNNING'`;
+      if (renewed === 0) stop();
+    } catch (err) {
+      onError?.(err); // the next tick tries again; the lease still has two thirds left
+    }
+  }, Math.max(1, Math.floor(leaseMs / 3)));
+  timer.unref?.();
+  function stop() {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(timer);
+  }
+  return stop;
 }
 
 /** Only the lease holder may finish a job: a worker that lost its lease must not overwrite. */

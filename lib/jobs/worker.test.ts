@@ -124,4 +124,35 @@ describe("a job that stops retrying", () => {
     expect(decision.failure).toBeNull();
     expect(decision.riskScore).not.toBeNull();
   });
+
+  it("keeps the lease of a job that waits longer than the lease for tokens, so no second worker assesses it too", async () => {
+    // Only this test's job is runnable (earlier tests leave a taken-over lease behind).
+    await env.t.prisma.job.updateMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, data: { status: "DONE" } });
+    const c = await makeCase(env.t, env.h);
+    const job = await env.t.prisma.job.create({ data: { merchantId: c.merchantId, kind: "assess", caseId: c.id } });
+    const LEASE = 1_200;
+    // Every token takes three leases to come: a saturated app id with many workers.
+    const slow = {
+      ...env.h.deps,
+      client: createAlipayClient({
+        baseUrl: env.h.sandbox.url,
+        appId: TEST_APP_ID,
+        appPrivateKey: testKeys().app.privateKey,
+        alipayPublicKey: testKeys().alipay.publicKey,
+        rateLimiter: { acquire: (_app, signal) => abortableSleep(LEASE * 3, signal) },
+        ledger: prismaLedger(env.t.prisma),
+      }),
+    };
+    const taken: string[] = [];
+    let running = true;
+    const slowRun = drainOnce(slow, "w-slow", 1, LEASE).finally(() => (running = false));
+    while (running) {
+      for (const j of await claimJobs(env.t.prisma, "w-other", 1, LEASE)) taken.push(j.id);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await slowRun).toBe(1);
+    expect(taken).toEqual([]);
+    expect(await env.t.prisma.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "DONE", attempts: 1 });
+    expect(await env.t.prisma.aiDecision.count({ where: { caseId: c.id } })).toBe(1);
+  });
 });

@@ -6,7 +6,7 @@ import type { StepResult, WorkflowDeps } from "../workflows/deps";
 import { executeRefund } from "../workflows/execute";
 import { submitDisputeFeedback } from "../workflows/feedback";
 import { ThrottledError } from "../alipay/errors";
-import { claimJobs, completeJob, deferJob, retryJob, type ClaimedJob, type JobKind } from "./queue";
+import { claimJobs, completeJob, deferJob, holdLease, JOB_LEASE_MS, retryJob, type ClaimedJob, type JobKind } from "./queue";
 import { log } from "../observability/log";
 
 const HANDLERS: Record<JobKind, (deps: WorkflowDeps, merchantId: string, caseId: string) => Promise<StepResult>> = {
@@ -17,11 +17,17 @@ const HANDLERS: Record<JobKind, (deps: WorkflowDeps, merchantId: string, caseId:
 
 const THROTTLE_DEFER_MS = 2_000;
 
-export async function runJob(deps: WorkflowDeps, job: ClaimedJob, workerId: string) {
+export async function runJob(deps: WorkflowDeps, job: ClaimedJob, workerId: string, leaseMs = JOB_LEASE_MS) {
+  const release = holdLease(deps.prisma, job, workerId, {
+    leaseMs,
+    onError: (err) => log.warn("job lease renewal failed", { jobId: job.id, err }),
+  });
   try {
     await HANDLERS[job.kind](deps, job.merchantId, job.caseId);
+    release();
     await completeJob(deps.prisma, job, workerId);
   } catch (err) {
+    release();
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     if (err instanceof ThrottledError) {
       // Saturated by our own rate limit: try again a few seconds on, spread so the workers do not return together.
@@ -34,9 +40,9 @@ export async function runJob(deps: WorkflowDeps, job: ClaimedJob, workerId: stri
 }
 
 /** Runs one batch of due jobs; returns how many it ran. */
-export async function drainOnce(deps: WorkflowDeps, workerId: string, concurrency = 4): Promise<number> {
-  const jobs = await claimJobs(deps.prisma, workerId, concurrency);
-  await Promise.all(jobs.map((job) => runJob(deps, job, workerId)));
+export async function drainOnce(deps: WorkflowDeps, workerId: string, concurrency = 4, leaseMs = JOB_LEASE_MS): Promise<number> {
+  const jobs = await claimJobs(deps.prisma, workerId, concurrency, leaseMs);
+  await Promise.all(jobs.map((job) => runJob(deps, job, workerId, leaseMs)));
   return jobs.length;
 }
 
