@@ -15,7 +15,8 @@ export function proxy(request: NextRequest) {
       ? NextResponse.json({ error: { code: "invalid_request", message: NUL_MESSAGE } }, { status: 400, headers: { "Cache-Control": "no-store" } })
       : new NextResponse(NUL_MESSAGE, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
-  if (api) return NextResponse.next(); // JSON: no scripts, no CSP
+  // JSON has no scripts; a prefetch's payload is not a document: neither needs a CSP nonce.
+  if (api || isPrefetch(request)) return NextResponse.next();
   // NODE_ENV is fixed at build time by Next; it is not configuration.
   const csp = contentSecurityPolicy(newNonce(), process.env.NODE_ENV === "development");
   const headers = new Headers(request.headers);
@@ -23,6 +24,10 @@ export function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
   return response;
+}
+
+function isPrefetch(request: NextRequest) {
+  return request.headers.has("next-router-prefetch") || request.headers.get("purpose") === "prefetch";
 }
 
 export const config = {
@@ -35,7 +40,9 @@ export const config = {
         { type: "header", key: "purpose", value: "prefetch" },
       ],
     },
-    // API routes: only the NUL check above.
+    // Prefetches of those pages, and API routes: only the NUL check above.
+    { source: "/((?!api/|_next/static|_next/image|favicon.ico).*)", has: [{ type: "header", key: "next-router-prefetch" }] },
+    { source: "/((?!api/|_next/static|_next/image|favicon.ico).*)", has: [{ type: "header", key: "purpose", value: "prefetch" }] },
     "/api/:path*",
   ],
 };

@@ -114,8 +114,14 @@ test("a NUL character (%00) in a page's or an API's address is a clear 400, not 
   const apiRes = await page.request.get(`/api/m/m-teahouse/queue?category=a%00b`);
   expect(apiRes.status()).toBe(400);
   expect((await apiRes.json()).error.code).toBe("invalid_request");
+  // A prefetch of the page (the router's, or the browser's) is refused too.
+  for (const headers of [{ "next-router-prefetch": "1", rsc: "1" }, { purpose: "prefetch" }] as Record<string, string>[]) {
+    const prefetch = await page.request.get(`${TEA}/audit?actor=%00`, { headers });
+    expect(prefetch.status()).toBe(400);
+  }
   // The same addresses without the NUL still work.
   expect((await page.request.get(`${TEA}/audit?actor=x`)).status()).toBe(200);
+  expect((await page.request.get(`${TEA}/audit?actor=x`, { headers: { purpose: "prefetch" } })).status()).toBe(200);
   expect((await page.request.get(`/api/m/m-teahouse/queue?category=ab`)).status()).toBe(200);
 });
 
