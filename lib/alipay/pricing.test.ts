@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyTier, batchSaving, callPrice, CURRENT_PRICE_VERSION, formatMicro, listPrice, parseMicro, priceTable, priceTableAt, refundAssessUnits, refundFee, volumeDiscountPercent } from "./pricing";
+import { applyTier, batchSaving, callPrice, checkPriceTable, CURRENT_PRICE_VERSION, formatMicro, listPrice, parseMicro, PRICE_TABLES, priceTable, priceTableAt, refundAssessUnits, refundFee, volumeDiscountPercent } from "./pricing";
 
 describe("pricing", () => {
   const table = priceTable("2026-11-list");
@@ -76,5 +76,16 @@ describe("versioned price tables", () => {
     expect(batchSaving(0n, base)).toBe(0n);
     expect(batchSaving(70n * 10n ** 12n, base)).toBe(30n * 10n ** 12n);
     expect(batchSaving(14_000n, { ...base, batchDiscountPercent: 0 })).toBe(0n);
+  });
+
+  it("refuses a price table it could not bill or report exactly (a free batch tier has no saving to derive)", () => {
+    for (const t of Object.values(PRICE_TABLES)) expect(checkPriceTable(t)).toBe(t);
+    expect(() => batchSaving(14_000n, { ...base, batchDiscountPercent: 100 })).toThrow(/batchDiscountPercent must be an integer from 0 to 99/);
+    expect(() => checkPriceTable({ ...base, batchDiscountPercent: 12.5 })).toThrow(/batchDiscountPercent/);
+    expect(() => checkPriceTable({ ...base, refundFeeBasisPoints: 0.6 })).toThrow(/refundFeeBasisPoints/);
+    expect(() => checkPriceTable({ ...base, riskScore: 0.02 })).toThrow(/safe integer/);
+    expect(() => checkPriceTable({ ...base, effectiveFrom: "1 Nov" })).toThrow(/effectiveFrom/);
+    expect(() => checkPriceTable({ ...base, volumeTiers: [{ fromCalls: 10, discountPercent: 0 }] })).toThrow(/volumeTiers/);
+    expect(() => checkPriceTable({ ...base, volumeTiers: [{ fromCalls: 0, discountPercent: 0 }, { fromCalls: 0, discountPercent: 5 }] })).toThrow(/volumeTiers/);
   });
 });

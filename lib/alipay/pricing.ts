@@ -48,6 +48,25 @@ export const PRICE_TABLES: Record<string, PriceTable> = {
 
 export const CURRENT_PRICE_VERSION = "2026-11-list";
 
+/**
+ * What every price table must hold. The batch discount is below 100%: what the batch tier saved
+ * is derived from the billed cost (saving = cost · d / (100 − d)), and a free tier bills nothing
+ * to derive it from.
+ */
+export function checkPriceTable(t: PriceTable): PriceTable {
+  const pct = (n: number) => Number.isInteger(n) && n >= 0 && n < 100;
+  if (!pct(t.batchDiscountPercent)) throw new RangeError(`price table ${t.version}: batchDiscountPercent must be an integer from 0 to 99, got ${t.batchDiscountPercent}`);
+  if (!Number.isInteger(t.refundFeeBasisPoints) || t.refundFeeBasisPoints < 0) throw new RangeError(`price table ${t.version}: refundFeeBasisPoints must be a whole number of basis points, got ${t.refundFeeBasisPoints}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(t.effectiveFrom)) throw new RangeError(`price table ${t.version}: effectiveFrom must be YYYY-MM-DD, got ${t.effectiveFrom}`);
+  for (const m of [t.riskScore, t.riskScoreCrossBorder, t.refundAssessPerThousandChars, t.disputeAnalyze]) assertMicro(m);
+  if (t.volumeTiers[0]?.fromCalls !== 0 || t.volumeTiers.some((v, i) => !pct(v.discountPercent) || (i > 0 && v.fromCalls <= t.volumeTiers[i - 1]!.fromCalls)))
+    throw new RangeError(`price table ${t.version}: volumeTiers must ascend from 0 calls with discounts from 0 to 99%`);
+  return t;
+}
+
+// A bad table fails at start, not in the middle of a dashboard.
+for (const t of Object.values(PRICE_TABLES)) checkPriceTable(t);
+
 export function priceTable(version: string = CURRENT_PRICE_VERSION): PriceTable {
   const table = PRICE_TABLES[version];
   if (!table) throw new RangeError(`unknown price table version: ${version}`);
@@ -77,7 +96,7 @@ export function volumeDiscountPercent(callsBefore: number, table: PriceTable = p
 
 /** What the batch tier saved on a batch-billed amount: list − batch, where batch = list·(100−d)/100. Half up. */
 export function batchSaving(batchMicro: bigint, table: PriceTable = priceTable()): bigint {
-  const d = BigInt(table.batchDiscountPercent);
+  const d = BigInt(checkPriceTable(table).batchDiscountPercent);
   if (d <= 0n) return 0n;
   const keep = 100n - d;
   return (batchMicro * d * 2n + keep) / (keep * 2n);
