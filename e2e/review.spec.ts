@@ -140,6 +140,30 @@ test("a refund Alipay refused waits in the failed lane with its error; a retry r
   await expect(page.getByTestId("lane-count-failed")).toHaveText(String(count - 1));
 });
 
+test("a dispute reply Alipay refused waits in the failed lane; reopened, it comes back with the reply to correct", async ({ page }) => {
+  await signIn(page, ACCOUNTS.agent);
+  await page.goto(`${TEA}/review?lane=failed&kind=DISPUTE`);
+  const count = Number(await page.getByTestId("lane-count-failed").textContent());
+  const row = page.getByTestId("queue-row").first();
+  await expect(row).toContainText("Dispute");
+  await expect(row.getByTestId("row-error")).toContainText("INVALID_PARAMETER");
+  await row.locator("a").click();
+  await expect(page.getByTestId("last-error")).toContainText("must not ask the customer to leave Alipay");
+  await expect(page.getByTestId("retry-refund")).toHaveCount(0);
+  await page.getByTestId("reopen-dispute").click();
+  await expect(page.getByTestId("case-status")).toContainText("In review");
+  // The refused reply is the draft, with Alipay's answer beside it.
+  await expect(page.getByTestId("reply-refused")).toContainText("INVALID_PARAMETER");
+  const content = page.getByTestId("feedback-content");
+  await expect(content).toHaveValue(/WeChat/);
+  await page.screenshot({ path: "test-results/screens/dispute-reopened.png" });
+  await content.fill("We have refunded the full amount to your Alipay balance; it arrives within 1-3 days.");
+  await page.getByTestId("submit-feedback").click();
+  await expect(page.getByTestId("case-status")).toContainText("Feedback submitted", { timeout: 30_000 });
+  await page.goto(`${TEA}/review?lane=failed`);
+  await expect(page.getByTestId("lane-count-failed")).toHaveText(String(count - 1));
+});
+
 test("finance cannot open the queue; an auditor reads the reasoning log, which is audited", async ({ page }) => {
   await signIn(page, ACCOUNTS.auditor);
   await page.goto(`${TEA}/cases?status=REFUNDED`);

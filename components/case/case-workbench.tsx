@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { claimCaseAction, decideCaseAction, nextCaseAction, releaseCaseAction, retryRefundAction, submitFeedbackAction } from "@/app/(console)/m/[merchantId]/review/actions";
+import { claimCaseAction, decideCaseAction, nextCaseAction, releaseCaseAction, reopenDisputeAction, retryRefundAction, submitFeedbackAction } from "@/app/(console)/m/[merchantId]/review/actions";
 import { useI18n } from "@/components/providers";
 import { ShortcutsDialog } from "@/components/review/shortcuts-dialog";
 import { useHotkeys } from "@/components/review/use-hotkeys";
@@ -24,6 +24,8 @@ interface WorkbenchCase {
   lastError: string | null;
   proposedFeedbackCode: string | null;
   draftFeedback: string | null;
+  /** the reply last sent for this dispute (Alipay refused it, or it could not be sent) */
+  lastReply: { code: string; content: string } | null;
   suggestedRefundFen: number | null;
 }
 
@@ -39,8 +41,8 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
   const [reasonCode, setReasonCode] = useState<string>("");
   const [amount, setAmount] = useState(fenToYuan(c.suggestedRefundFen && c.suggestedRefundFen < c.requestedAmountFen ? c.suggestedRefundFen : Math.min(c.requestedAmountFen, c.refundableFen)));
   const [note, setNote] = useState("");
-  const [feedbackCode, setFeedbackCode] = useState(c.proposedFeedbackCode ?? "04");
-  const [feedback, setFeedback] = useState(c.draftFeedback ?? "");
+  const [feedbackCode, setFeedbackCode] = useState(c.lastReply?.code ?? c.proposedFeedbackCode ?? "04");
+  const [feedback, setFeedback] = useState(c.lastReply?.content ?? c.draftFeedback ?? "");
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [help, setHelp] = useState(false);
   const [pending, start] = useTransition();
@@ -167,6 +169,23 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
                 {t("case.retry")}
               </Button>
             )}
+            {canDecide && c.kind === "DISPUTE" && (
+              <Button
+                size="sm"
+                variant="secondary"
+                disabled={pending}
+                data-testid="reopen-dispute"
+                onClick={() =>
+                  start(async () => {
+                    const result = await reopenDisputeAction(merchantId, { caseId: c.id });
+                    if (!result.ok) setMessage({ tone: "error", text: result.error.message });
+                    router.refresh();
+                  })
+                }
+              >
+                {t("case.reopenReply")}
+              </Button>
+            )}
           </div>
         )}
 
@@ -223,6 +242,11 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
         {mayDecide && c.kind === "DISPUTE" && (
           <form onSubmit={submitDispute} className="space-y-3 border-t border-border pt-3" data-testid="feedback-form">
             <div className="text-sm font-medium">{t("case.feedback")}</div>
+            {c.lastError && (
+              <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="reply-refused">
+                {t("case.replyRefused", { error: c.lastError })}
+              </p>
+            )}
             <div className="space-y-1">
               <Label htmlFor="feedbackCode">{t("case.feedbackCode")}</Label>
               <Select id="feedbackCode" className="w-full" value={feedbackCode} onChange={(e) => setFeedbackCode(e.target.value)}>
@@ -236,7 +260,7 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
             <div className="space-y-1">
               <Label htmlFor="feedback">{t("case.feedbackContent")}</Label>
               <Textarea id="feedback" rows={4} maxLength={200} value={feedback} onChange={(e) => setFeedback(e.target.value)} data-testid="feedback-content" />
-              {c.draftFeedback && <p className="text-xs text-muted-foreground">{t("case.aiDraft")}</p>}
+              {c.lastReply ? <p className="text-xs text-muted-foreground">{t("case.earlierReply")}</p> : c.draftFeedback && <p className="text-xs text-muted-foreground">{t("case.aiDraft")}</p>}
             </div>
             <Button type="submit" className="w-full" disabled={pending} data-testid="submit-feedback">
               {t("case.submitFeedback")}

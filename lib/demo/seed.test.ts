@@ -29,13 +29,21 @@ describe("seedDemo", () => {
     expect(summary!.open).toBeGreaterThan(0);
   });
 
-  it("leaves refunds that Alipay refused in the failed lane, ready to retry", async () => {
+  it("leaves refunds and dispute replies that Alipay refused in the failed lane, ready to retry or reopen", async () => {
     const failed = await t.prisma.case.findMany({ where: { status: "FAILED" } });
     expect(failed.length).toBe(summary!.failed);
-    expect(failed.length).toBeGreaterThan(0);
-    for (const c of failed) {
-      expect(c).toMatchObject({ kind: "REFUND", approvedAmountFen: c.requestedAmountFen, refundedAmountFen: 0 });
+    const refunds = failed.filter((c) => c.kind === "REFUND");
+    const replies = failed.filter((c) => c.kind === "DISPUTE");
+    expect(refunds.length).toBeGreaterThan(0);
+    expect(replies.length).toBeGreaterThan(0);
+    for (const c of refunds) {
+      expect(c).toMatchObject({ approvedAmountFen: c.requestedAmountFen, refundedAmountFen: 0 });
       expect(c.lastError).toMatch(/^ACQ\./);
+    }
+    for (const c of replies) {
+      expect(c).toMatchObject({ feedbackCode: "02", refundedAmountFen: 0 });
+      expect(c.feedbackContent).toBeTruthy();
+      expect(c.lastError).toMatch(/^INVALID_PARAMETER/);
     }
   });
 

@@ -51,7 +51,7 @@ export interface SeedSummary {
   merchants: number;
   users: number;
   cases: number;
-  /** Refunds an agent approved that Alipay refused (the failed lane). */
+  /** Refunds an agent approved, and dispute replies an agent sent, that Alipay refused (the failed lane). */
   failed: number;
   reviewShare: number;
   open: number;
@@ -103,6 +103,7 @@ export async function seedDemo(
     const calls: Prisma.ApiCallCreateManyInput[] = [];
     const audits: Prisma.AuditEventCreateManyInput[] = [];
     let openRefunds = 0;
+    let openDisputes = 0;
 
     for (let i = 0; i < casesPerMerchant; i++) {
       const ageMs = Math.floor(r.next() ** 1.15 * 60 * DAY);
@@ -302,6 +303,25 @@ export async function seedDemo(
         failed++;
         audits.push({ merchantId: merchant.id, actorId: agentId, action: "case.approved", targetType: "case", targetId: id, before: { status: "REVIEW" }, after: { status: "APPROVED", decisionCode: "APPROVE_VALID_CLAIM" }, createdAt: approvedAt });
         audits.push({ merchantId: merchant.id, action: "refund.failed", targetType: "case", targetId: id, before: { status: "EXECUTING" }, after: { status: "FAILED", code: "ACQ.SELLER_BALANCE_NOT_ENOUGH" }, createdAt: new Date(approvedAt.getTime() + 1_500) });
+      }
+      if (isOpen && kind === "DISPUTE" && openDisputes++ % 5 === 1) {
+        // An agent replied and Alipay refused the reply: it waits in the failed lane to be reopened.
+        const repliedAt = new Date(assessedAt.getTime() + 45 * 60_000);
+        const content = locale === "zh-CN" ? "您好，请加我微信 tea-shop 处理退款。" : "Hello, add me on WeChat at tea-shop and we will sort out the refund.";
+        Object.assign(cases.at(-1)!, {
+          status: "FAILED",
+          decidedAt: repliedAt,
+          decidedById: agentId,
+          decisionCode: "FEEDBACK_02",
+          feedbackCode: "02",
+          feedbackContent: content,
+          lastError: "INVALID_PARAMETER: feedback_content must not ask the customer to leave Alipay",
+          updatedAt: repliedAt,
+        } satisfies Partial<Prisma.CaseCreateManyInput>);
+        open--;
+        failed++;
+        audits.push({ merchantId: merchant.id, actorId: agentId, action: "dispute.feedback_queued", targetType: "case", targetId: id, before: { status: "REVIEW" }, after: { feedbackCode: "02", content }, createdAt: repliedAt });
+        audits.push({ merchantId: merchant.id, action: "dispute.feedback_failed", targetType: "case", targetId: id, after: { code: "INVALID_PARAMETER" }, createdAt: new Date(repliedAt.getTime() + 1_500) });
       }
       audits.push({ merchantId: merchant.id, action: "case.created", targetType: "case", targetId: id, after: { requestedAmountFen: requested, kind }, createdAt });
       audits.push({ merchantId: merchant.id, action: "case.routed", targetType: "case", targetId: id, after: { route: routing.route, reasons: routing.reasons, policyVersion: 1 }, createdAt: assessedAt });

@@ -11,7 +11,7 @@ export const CLAIM_MS = 15 * 60_000;
 const PRIORITY = Prisma.sql`(COALESCE(c."disputeDeadline", c."createdAt" + interval '24 hours') - LEAST(c."requestedAmountFen", 720000) * interval '60 milliseconds')`;
 
 function laneCondition(lane: Lane): Prisma.Sql {
-  if (lane === "failed") return Prisma.sql`c.status = 'FAILED' AND c.kind = 'REFUND'`;
+  if (lane === "failed") return Prisma.sql`c.status = 'FAILED'`;
   if (lane === "escalated") return Prisma.sql`c.status = 'ESCALATED'`;
   if (lane === "disputes_due") return Prisma.sql`c.status = 'REVIEW' AND c.kind = 'DISPUTE'`;
   return Prisma.sql`c.status = 'REVIEW' AND c."routeReasons" && ${LANE_REASONS[lane]}::text[]`;
@@ -29,9 +29,8 @@ function filterConditions(f: QueueFilters): Prisma.Sql[] {
 }
 
 /**
- * Open cases wait for a decision (REVIEW, ESCALATED); the failed lane holds refunds that Alipay
- * refused or whose job gave up, for *Retry refund*. A failed dispute reply has no retry yet, so it
- * is not put in a lane where nothing can be done with it; it shows under Cases with its error.
+ * Open cases wait for a decision (REVIEW, ESCALATED); the failed lane holds refunds and dispute
+ * replies that Alipay refused or whose job gave up, for *Retry refund* and *Reopen reply*.
  * Failed cases are never in the other lanes: a decision on them makes no sense.
  */
 function where(merchantId: string, f: QueueFilters) {

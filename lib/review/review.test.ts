@@ -5,8 +5,8 @@ import { drainOnce } from "../jobs/worker";
 import { createTestDb, type TestDb } from "../testing/db";
 import { makeCase, workflowHarness, type WorkflowHarness } from "../testing/workflow";
 import { claimNext, laneCounts, listQueue } from "./queries";
-import { decisionInput } from "./schemas";
-import { bulkDecide, claimCase, decideCase, releaseCase, retryRefund } from "./service";
+import { decisionInput, feedbackInput } from "./schemas";
+import { bulkDecide, claimCase, decideCase, releaseCase, reopenDispute, retryRefund, submitFeedback } from "./service";
 
 const M = "m-review";
 
@@ -132,6 +132,42 @@ describe("review queue", () => {
     expect((await laneCounts(t.prisma, M)).failed).toBe(0);
     const trade = h.sandbox.state().trades.find((x) => x.out_trade_no === c.outTradeNo)!;
     expect(trade.refunds.map((r) => r.out_request_no)).toEqual([c.outRequestNo]);
+  });
+
+  it("reopens a dispute reply Alipay refused, with the reply as the draft, and sends the corrected one once", async () => {
+    const c = await makeCase(t, h, { merchantId: M, kind: "DISPUTE", status: "REVIEW" });
+    const complaint = h.sandbox.createComplaint({ out_trade_no: c.outTradeNo });
+    await t.prisma.case.update({ where: { id: c.id }, data: { complainEventId: complaint.complain_event_id } });
+    const reply = (version: number, content: string) => submitFeedback(t.prisma, M, alice, feedbackInput.parse({ caseId: c.id, version, feedbackCode: "02", content }));
+    await reply(0, "We refunded you on 1 Dec.");
+    h.sandbox.setFaults([{ kind: "error_200", path: "/v3/alipay/merchant/tradecomplain/feedback", code: "INVALID_PARAMETER", count: 1 }]);
+    while ((await drainOnce(h.deps, "w1")) > 0);
+    const failed = await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
+    expect(failed.status).toBe("FAILED");
+    // It waits in the failed lane with Alipay's error, and "next" there claims it.
+    const [row] = await listQueue(t.prisma, M, { lane: "failed" });
+    expect(row).toMatchObject({ id: c.id, kind: "DISPUTE" });
+    expect(row!.lastError).toMatch(/INVALID_PARAMETER/);
+    expect(await claimNext(t.prisma, M, alice, { lane: "failed" })).toBe(c.id);
+
+    await expect(reopenDispute(t.prisma, "m-other", c.id, alice)).rejects.toThrow(/Only a failed dispute reply/);
+    await reopenDispute(t.prisma, M, c.id, alice);
+    const reopened = await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
+    // Back in review, the reply kept as the draft and Alipay's answer beside it.
+    expect(reopened).toMatchObject({ status: "REVIEW", feedbackCode: "02", feedbackContent: "We refunded you on 1 Dec.", decidedById: null, version: failed.version + 1 });
+    expect(reopened.lastError).toMatch(/INVALID_PARAMETER/);
+    expect((await laneCounts(t.prisma, M)).failed).toBe(0);
+    expect((await listQueue(t.prisma, M, { lane: "disputes_due" })).map((r) => r.id)).toContain(c.id);
+    await expect(reopenDispute(t.prisma, M, c.id, alice)).rejects.toThrow(/Only a failed dispute reply/);
+    const audit = await t.prisma.auditEvent.findFirstOrThrow({ where: { targetId: c.id, action: "dispute.reopened" } });
+    expect(audit.before).toMatchObject({ status: "FAILED", lastError: expect.stringMatching(/INVALID_PARAMETER/) });
+
+    await expect(reply(failed.version, "stale")).rejects.toThrow(/changed since you opened it/);
+    await reply(reopened.version, "We refunded you in full on 1 Dec.");
+    expect((await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).lastError).toBeNull();
+    while ((await drainOnce(h.deps, "w1")) > 0);
+    expect((await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("FEEDBACK_SUBMITTED");
+    expect(h.sandbox.state().complaints.find((x) => x.complain_event_id === complaint.complain_event_id)!.feedbacks.map((f) => f.feedback_content)).toEqual(["We refunded you in full on 1 Dec."]);
   });
 
   it("gives a dead worker's job to another once its lease expires", async () => {

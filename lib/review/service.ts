@@ -115,7 +115,7 @@ export async function submitFeedback(prisma: PrismaClient, merchantId: string, u
     if (c.claimedById && c.claimedById !== userId && c.claimExpiresAt && c.claimExpiresAt > now) throw conflict("Another agent holds this dispute.");
     await tx.case.update({
       where: { id: c.id },
-      data: { status: "EXECUTING", version: { increment: 1 }, feedbackCode: f.feedbackCode, feedbackContent: f.content, decidedById: userId, decidedAt: now, decisionCode: `FEEDBACK_${f.feedbackCode}`, claimedById: null, claimExpiresAt: null },
+      data: { status: "EXECUTING", version: { increment: 1 }, feedbackCode: f.feedbackCode, feedbackContent: f.content, lastError: null, decidedById: userId, decidedAt: now, decisionCode: `FEEDBACK_${f.feedbackCode}`, claimedById: null, claimExpiresAt: null },
     });
     await tx.job.upsert({
       where: { merchantId_kind_caseId: { merchantId, kind: "submit_feedback", caseId: c.id } },
@@ -137,5 +137,25 @@ export async function retryRefund(prisma: PrismaClient, merchantId: string, case
       update: { status: "QUEUED", runAt: new Date(), attempts: 0, lastError: null },
     });
     await recordAudit(tx, { merchantId, actorId: userId, action: "refund.retried", targetType: "case", targetId: caseId, before: { status: "FAILED" }, after: { status: "APPROVED" } });
+  });
+}
+
+/**
+ * A dispute reply that Alipay refused, or whose job gave up, reopened for an agent: back in review
+ * with the reply that was sent kept as the draft, to send again as it is or corrected. It is not
+ * resent blindly, as a refund is: a refusal is often about the reply itself.
+ */
+export async function reopenDispute(prisma: PrismaClient, merchantId: string, caseId: string, userId: string) {
+  return prisma.$transaction(async (tx) => {
+    const c = await tx.case.findFirst({ where: { id: caseId, merchantId, kind: "DISPUTE", status: "FAILED" } });
+    const moved = c
+      ? await tx.case.updateMany({
+          where: { id: c.id, merchantId, status: "FAILED", version: c.version },
+          // lastError stays, for the agent rewriting the reply; sending it clears it.
+          data: { status: "REVIEW", version: { increment: 1 }, decidedById: null, decidedAt: null, decisionCode: null },
+        })
+      : { count: 0 };
+    if (!c || moved.count === 0) throw conflict("Only a failed dispute reply can be reopened.");
+    await recordAudit(tx, { merchantId, actorId: userId, action: "dispute.reopened", targetType: "case", targetId: c.id, before: { status: "FAILED", lastError: c.lastError }, after: { status: "REVIEW" } });
   });
 }

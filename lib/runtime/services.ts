@@ -59,7 +59,7 @@ export async function registerOpenTrades(s: Services) {
     s.sandbox.createTrade({ out_trade_no: c.outTradeNo, total_amount: fenToYuan(c.paidAmountFen), ...(c.tradeNo && { trade_no: c.tradeNo }) });
   }
   const disputes = await s.deps.prisma.case.findMany({
-    where: { kind: "DISPUTE", status: { in: ["REVIEW", "ESCALATED", "EXECUTING"] }, complainEventId: { not: null } },
+    where: { kind: "DISPUTE", status: { in: ["REVIEW", "ESCALATED", "EXECUTING", "FAILED"] }, complainEventId: { not: null } },
     select: { outTradeNo: true, tradeNo: true, paidAmountFen: true, complainEventId: true, reasonText: true },
   });
   const known = new Set(s.sandbox.state().complaints.map((x) => x.complain_event_id));

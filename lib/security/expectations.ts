@@ -71,6 +71,12 @@ async function failedRefund(f: Fixture, merchantId: string) {
   return c;
 }
 
+async function failedDispute(f: Fixture, merchantId: string) {
+  const c = await makeCase(f.t, null, { merchantId, kind: "DISPUTE", status: "REVIEW" });
+  await f.prisma.case.update({ where: { id: c.id }, data: { status: "FAILED", feedbackCode: "02", feedbackContent: "We have refunded you.", lastError: "INVALID_CONTENT: refused" } });
+  return c;
+}
+
 async function pendingPolicy(f: Fixture, merchantId: string) {
   const last = await f.prisma.thresholdPolicy.findFirst({ where: { merchantId }, orderBy: { version: "desc" }, select: { version: true } });
   const version = (last?.version ?? 0) + 1;
@@ -170,6 +176,12 @@ export const ACTIONS: Record<string, ActionSpec> = {
     scope: "review:decide",
     valid: async (f, m) => ({ caseId: (await failedRefund(f, m)).id }),
     foreign: { entity: "job", input: async (f) => ({ caseId: (await failedRefund(f, A)).id }) },
+  },
+  [`${REVIEW}#reopenDisputeAction`]: {
+    kind: "merchant",
+    scope: "disputes:decide",
+    valid: async (f, m) => ({ caseId: (await failedDispute(f, m)).id }),
+    foreign: { entity: "case", input: async (f) => ({ caseId: (await failedDispute(f, A)).id }) },
   },
   [`${REVIEW}#readReasoningAction`]: {
     kind: "merchant",

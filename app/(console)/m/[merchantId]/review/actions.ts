@@ -7,7 +7,7 @@ import { loadEnv } from "@/lib/env";
 import { claimNext } from "@/lib/review/queries";
 import { readReasoning } from "@/lib/review/reasoning";
 import { bulkInput, decisionInput, feedbackInput, queueFilters } from "@/lib/review/schemas";
-import { bulkDecide, claimCase, decideCase, releaseCase, retryRefund, submitFeedback } from "@/lib/review/service";
+import { bulkDecide, claimCase, decideCase, releaseCase, reopenDispute, retryRefund, submitFeedback } from "@/lib/review/service";
 import { secrets } from "@/lib/runtime/secrets";
 
 const caseRef = z.object({ caseId: z.string().min(1).max(64) });
@@ -23,6 +23,7 @@ const decide = merchantAction("review:decide", decisionInput, async (input, a) =
 const bulk = merchantAction("review:decide", bulkInput, async (input, a) => bulkDecide(await db(), a.merchant.id, a.user.id, input));
 const feedback = merchantAction("disputes:decide", feedbackInput, async (input, a) => submitFeedback(await db(), a.merchant.id, a.user.id, input));
 const retry = merchantAction("review:decide", caseRef, async ({ caseId }, a) => retryRefund(await db(), a.merchant.id, caseId, a.user.id));
+const reopen = merchantAction("disputes:decide", caseRef, async ({ caseId }, a) => reopenDispute(await db(), a.merchant.id, caseId, a.user.id));
 const reasoning = merchantAction("reasoning:read", caseRef, async ({ caseId }, a) =>
   readReasoning(await db(), secrets(loadEnv()).reasoningKeyring, a.merchant.id, caseId, a.user.id),
 );
@@ -47,6 +48,9 @@ export async function submitFeedbackAction(merchantId: string, input: unknown) {
 }
 export async function retryRefundAction(merchantId: string, input: unknown) {
   return retry(merchantId, input);
+}
+export async function reopenDisputeAction(merchantId: string, input: unknown) {
+  return reopen(merchantId, input);
 }
 export async function readReasoningAction(merchantId: string, input: unknown) {
   return reasoning(merchantId, input);

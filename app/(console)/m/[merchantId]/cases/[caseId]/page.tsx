@@ -59,6 +59,7 @@ export default async function CasePage({ params }: PageProps<"/m/[merchantId]/ca
               lastError: c.lastError,
               proposedFeedbackCode: detail.decision?.proposedFeedbackCode ?? null,
               draftFeedback: detail.decision?.draftFeedback ?? null,
+              lastReply: c.kind === "DISPUTE" && c.feedbackCode && c.feedbackContent ? { code: c.feedbackCode, content: c.feedbackContent } : null,
               suggestedRefundFen: detail.decision?.suggestedRefundFen ?? null,
             }}
             holder={detail.holder}
