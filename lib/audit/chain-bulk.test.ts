@@ -40,7 +40,7 @@ describe("chaining bulk-loaded audit events", () => {
     await Promise.all([byTrigger.dispose(), byBulk.dispose()]);
   });
 
-  it("writes the very links and heads the insert trigger writes, continuing each merchant's head", async () => {
+  it("writes the very links and heads the insert trigger writes, continuing each merchant's head, also after a run cut short", async () => {
     // The trigger's chain: 60 events, then 140 more.
     await byTrigger.runner.script(`INSERT INTO "AuditEvent" ${COLUMNS} VALUES ${eventValues(200)};`);
     // The same events: the first 60 through the trigger, the rest loaded with triggers off and
@@ -49,10 +49,18 @@ describe("chaining bulk-loaded audit events", () => {
     await byBulk.runner.script(`INSERT INTO "AuditEvent" ${COLUMNS} VALUES ${values.slice(0, 60).join(",\n")};`);
     await byBulk.runner.script(`BEGIN; SET LOCAL session_replication_role = replica;
       INSERT INTO "AuditEvent" ${COLUMNS} VALUES ${values.slice(60).join(",\n")}; COMMIT;`);
+    // A run cut short after three batches: each batch's links and heads were committed together,
+    // so every chain is whole up to its head and only the rest is unchained.
+    const stop = new Error("stopped");
+    await expect(chainUnlinkedEvents(byBulk, { batchSize: 17, onBatch: (n) => { if (n === 51) throw stop; } })).rejects.toBe(stop);
+    const partial = await verifyAllChains(byBulk.prisma);
+    expect(partial.map((c) => c.broken?.reason)).toEqual(["unchained_event", "unchained_event", "unchained_event"]);
+    expect(partial.reduce((n, c) => n + Number(c.verifiedSeq), 0)).toBe(60 + 51);
+
     const batches: number[] = [];
-    const done = await chainUnlinkedEvents(byBulk.runner, { batchSize: 17, onBatch: (n) => batches.push(n) });
-    expect(done).toEqual({ events: 140, merchants: 3 });
-    expect(batches.length).toBe(Math.ceil(140 / 17));
+    const done = await chainUnlinkedEvents(byBulk, { batchSize: 17, onBatch: (n) => batches.push(n) });
+    expect(done).toEqual({ events: 140 - 51, merchants: 3 });
+    expect(batches.length).toBe(Math.ceil((140 - 51) / 17));
 
     const expected = await chainRows(byTrigger);
     expect(expected).toHaveLength(200);
@@ -62,7 +70,7 @@ describe("chaining bulk-loaded audit events", () => {
   });
 
   it("leaves heads the trigger continues from, and has nothing left to do when run again", async () => {
-    expect(await chainUnlinkedEvents(byBulk.runner)).toEqual({ events: 0, merchants: 0 });
+    expect(await chainUnlinkedEvents(byBulk)).toEqual({ events: 0, merchants: 0 });
     const next = `(201, 'm-b', 'u-1', 'case.refunded', 'Case', 'c-201', NULL, '{"ok": true}', timestamp '2026-11-02 00:00:00')`;
     await byTrigger.runner.script(`INSERT INTO "AuditEvent" ${COLUMNS} VALUES ${next};`);
     await byBulk.runner.script(`INSERT INTO "AuditEvent" ${COLUMNS} VALUES ${next};`);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { SqlRunner } from "../db/runner";
+import type { PrismaClient } from "../generated/prisma/client";
 import { GENESIS_HASH } from "./canonical";
 
 /**
@@ -11,13 +12,13 @@ import { GENESIS_HASH } from "./canonical";
  * a row version the next lookup walks past (2.9M events had not finished after 65 minutes). Here
  * PostgreSQL writes each event's canonical text in batches, with everything but the previous hash
  * (audit_canonical itself, so the bytes are the trigger's), and Node runs the one sequential step:
- * sha256 over that text with the previous hash put in. The links go back in one INSERT per batch
- * and the heads once at the end.
+ * sha256 over that text with the previous hash put in. Each batch's links and heads go back in
+ * one transaction.
  *
  * Not for a live database: it takes no chain lock, so a concurrent audited write could fork a chain.
  */
 export async function chainUnlinkedEvents(
-  runner: SqlRunner,
+  { prisma, runner }: { prisma: PrismaClient; runner: SqlRunner },
   { batchSize = 20_000, onBatch }: { batchSize?: number; onBatch?: (chained: number) => void } = {},
 ): Promise<{ events: number; merchants: number }> {
   const heads = new Map<string, { seq: bigint; hash: string }>();
@@ -62,29 +63,26 @@ export async function chainUnlinkedEvents(
       prevs.push(head.hash);
       hashes.push(hash);
       heads.set(r.merchantId, { seq, hash });
-      touched.add(r.merchantId);
     }
-    await runner.query(
-      `INSERT INTO "AuditChainLink" ("eventId", "merchantId", "seq", "prevHash", "hash")
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[])`,
-      [ids, ms, seqs, prevs, hashes],
-    );
+    // The batch's links and its merchants' heads in one transaction: a run cut short leaves a
+    // chain whose head is its last link, which the trigger and a rerun both continue from. The
+    // head's guard lets it move one event at a time (audit_head_advance_only); a bulk catch-up moves
+    // it many, so the guard is off for this transaction (a superuser's bench tool).
+    const batchHeads = [...new Set(ms)].map((m) => ({ m, ...heads.get(m)! }));
+    await prisma.$transaction([
+      prisma.$executeRaw`SELECT set_config('session_replication_role', 'replica', true)`,
+      prisma.$executeRaw`
+        INSERT INTO "AuditChainLink" ("eventId", "merchantId", "seq", "prevHash", "hash")
+        SELECT * FROM unnest(${ids}::text[]::bigint[], ${ms}::text[], ${seqs}::text[]::bigint[], ${prevs}::text[], ${hashes}::text[])`,
+      prisma.$executeRaw`
+        INSERT INTO "AuditChainHead" ("merchantId", "seq", "hash")
+        SELECT * FROM unnest(${batchHeads.map((h) => h.m)}::text[], ${batchHeads.map((h) => h.seq.toString())}::text[]::bigint[], ${batchHeads.map((h) => h.hash)}::text[])
+        ON CONFLICT ("merchantId") DO UPDATE SET "seq" = EXCLUDED."seq", "hash" = EXCLUDED."hash"`,
+    ]);
+    for (const h of batchHeads) touched.add(h.m);
     events += rows.length;
     after = rows[rows.length - 1]!.id;
     onBatch?.(events);
-  }
-  if (touched.size > 0) {
-    const values = [...touched].map((m) => {
-      const h = heads.get(m)!;
-      return `('${m.replaceAll("'", "''")}', ${h.seq}, '${h.hash}')`;
-    });
-    // The head's guard lets it move one event at a time (audit_head_advance_only); a bulk catch-up
-    // moves it many, so the guard is off for this one statement (a superuser's bench tool).
-    await runner.script(`BEGIN;
-      SET LOCAL session_replication_role = replica;
-      INSERT INTO "AuditChainHead" ("merchantId", "seq", "hash") VALUES ${values.join(", ")}
-        ON CONFLICT ("merchantId") DO UPDATE SET "seq" = EXCLUDED."seq", "hash" = EXCLUDED."hash";
-      COMMIT;`);
   }
   return { events, merchants: touched.size };
 }

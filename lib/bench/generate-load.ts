@@ -37,7 +37,7 @@ export const REBUILDS: Array<{
     // The chain is sequential by nature (each hash covers the previous one): PostgreSQL writes the
     // canonical texts in batches and Node hashes them in write order (lib/audit/chain-bulk.ts).
     name: "audit chain",
-    run: (conn) => chainUnlinkedEvents(conn.runner),
+    run: (conn) => chainUnlinkedEvents(conn),
   },
 ];
 
