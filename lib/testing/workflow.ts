@@ -5,8 +5,7 @@ import type { CaseKind } from "../generated/prisma/enums";
 import { startTestSandbox, testKeys, TEST_APP_ID } from "../sandbox/test-helpers";
 import type { Sandbox, SandboxOptions } from "../sandbox/server";
 import type { WorkflowDeps } from "../workflows/deps";
-import { afterAll, beforeAll } from "vitest";
-import { createTestDb, type TestDb } from "./db";
+import type { TestDb } from "./db";
 
 export interface WorkflowHarness {
   deps: WorkflowDeps;
@@ -31,23 +30,6 @@ export async function workflowHarness(t: TestDb, options: Partial<SandboxOptions
     rateLimiter: memoryRateLimiter({ perMinute: 100_000 }),
   });
   return { deps: { prisma: t.prisma, client, reasoningKey: Buffer.alloc(32, 3) }, sandbox, close: () => sandbox.close() };
-}
-
-/**
- * A fresh test database and a harness on it for the enclosing describe block, closed after it.
- * Read `env.t` and `env.h` inside the tests (they are set in beforeAll).
- */
-export function useWorkflowHarness(options: Partial<SandboxOptions> = {}, limits: { maxAttempts?: number } = {}) {
-  const env = {} as { t: TestDb; h: WorkflowHarness };
-  beforeAll(async () => {
-    env.t = await createTestDb();
-    env.h = await workflowHarness(env.t, options, limits);
-  });
-  afterAll(async () => {
-    await env.h?.close();
-    await env.t?.dispose();
-  });
-  return env;
 }
 
 let seq = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeCase, useWorkflowHarness } from "../testing/workflow";
+import { useWorkflowHarness } from "../testing/use-workflow-harness";
+import { makeCase } from "../testing/workflow";
 import { assessCase } from "./assess";
 import { executeRefund } from "./execute";
 
