@@ -75,7 +75,10 @@ export function checkMultiInstance(r: MultiInstanceResult, { allowRetried429 = f
   const w = r.sandbox.window;
   // What our clients asked for (accepted or refused), by the sandbox's count of arrivals. What it
   // accepted cannot pass the limit (the sandbox enforces it), so that figure proves nothing.
-  if (w.peakAttempted > w.limit && !allowRetried429) problems.push(`our clients sent ${w.peakAttempted} calls in one ${w.windowMs / 1000} s window, over the limit of ${w.limit}`);
+  // At saturation, arrival jitter may push a call or two over (refused, retried); the shared bucket
+  // must still hold the demand to the limit within 10%.
+  const allowed = allowRetried429 ? Math.ceil(w.limit * 1.1) : w.limit;
+  if (w.peakAttempted > allowed) problems.push(`our clients sent ${w.peakAttempted} calls in one ${w.windowMs / 1000} s window, over ${allowed === w.limit ? "the limit" : "110% of the limit"} of ${w.limit}`);
   if (w.refused > 0 && !allowRetried429) problems.push(`the sandbox refused ${w.refused} calls over the limit (429)`);
   if (r.ledger.rateLimited > 0 && !allowRetried429) problems.push(`${r.ledger.rateLimited} RATE_LIMITED attempts in the ledger`);
   if (r.jobs.pending > 0) problems.push(`${r.jobs.pending} jobs still pending`);

@@ -45,7 +45,7 @@ async function main() {
     { measure: `intake, ${cases} cases over 2 instances`, p50: `${r.intakePerSecond.toFixed(0)}/s`, p95: "", target: "", met: null },
     { measure: "cases processed per second (3 workers)", p50: r.casesPerSecond.toFixed(1), p95: "", target: "", met: null },
     { measure: "AI calls/s vs limit", p50: `${r.rateLimit.aiCallsPerSecond.toFixed(1)} (${(r.rateLimit.utilization * 100).toFixed(0)}% of ${r.rateLimit.perMinute}/min)`, p95: "", target: "", met: null },
-    { measure: `sandbox: most calls sent in one ${w.windowMs / 1000} s window`, p50: `${w.peakAttempted} (accepted ${w.peak})`, p95: "", target: `<= ${w.limit}`, met: saturate ? null : w.peakAttempted <= w.limit },
+    { measure: `sandbox: most calls sent in one ${w.windowMs / 1000} s window`, p50: `${w.peakAttempted} (accepted ${w.peak})`, p95: "", target: saturate ? `<= 110% of ${w.limit}` : `<= ${w.limit}`, met: w.peakAttempted <= (saturate ? Math.ceil(w.limit * 1.1) : w.limit) },
     { measure: "sandbox: refused with 429", p50: String(w.refused), p95: "", target: saturate ? "retried" : "0", met: saturate ? null : w.refused === 0 },
     { measure: "cases assessed twice (sandbox conversations)", p50: String(conv.chargedTwice + conv.casesWithSeveral), p95: "", target: "0", met: conv.chargedTwice + conv.casesWithSeveral === 0 && r.decisions.withMore === 0 },
     { measure: "cases decided without the AI", p50: String(r.decisions.aiFailed + conv.casesWithout), p95: "", target: "0", met: r.decisions.aiFailed + conv.casesWithout === 0 },
