@@ -155,7 +155,7 @@ test("a dispute reply Alipay refused waits in the failed lane; reopened, it come
   // The refused reply is the draft, with Alipay's answer beside it.
   await expect(page.getByTestId("reply-refused")).toContainText("INVALID_PARAMETER");
   const content = page.getByTestId("feedback-content");
-  await expect(content).toHaveValue(/WeChat/);
+  await expect(content).toHaveValue(/WeChat|微信/);
   await page.screenshot({ path: "test-results/screens/dispute-reopened.png" });
   await content.fill("We have refunded the full amount to your Alipay balance; it arrives within 1-3 days.");
   await page.getByTestId("submit-feedback").click();

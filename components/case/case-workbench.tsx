@@ -242,7 +242,7 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
         {mayDecide && c.kind === "DISPUTE" && (
           <form onSubmit={submitDispute} className="space-y-3 border-t border-border pt-3" data-testid="feedback-form">
             <div className="text-sm font-medium">{t("case.feedback")}</div>
-            {c.lastError && (
+            {c.lastReply && c.lastError && (
               <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="reply-refused">
                 {t("case.replyRefused", { error: c.lastError })}
               </p>

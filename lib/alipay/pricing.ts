@@ -58,8 +58,11 @@ export function checkPriceTable(t: PriceTable): PriceTable {
   if (!pct(t.batchDiscountPercent)) throw new RangeError(`price table ${t.version}: batchDiscountPercent must be an integer from 0 to 99, got ${t.batchDiscountPercent}`);
   if (!Number.isInteger(t.refundFeeBasisPoints) || t.refundFeeBasisPoints < 0) throw new RangeError(`price table ${t.version}: refundFeeBasisPoints must be a whole number of basis points, got ${t.refundFeeBasisPoints}`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(t.effectiveFrom)) throw new RangeError(`price table ${t.version}: effectiveFrom must be YYYY-MM-DD, got ${t.effectiveFrom}`);
-  for (const m of [t.riskScore, t.riskScoreCrossBorder, t.refundAssessPerThousandChars, t.disputeAnalyze]) assertMicro(m);
-  if (t.volumeTiers[0]?.fromCalls !== 0 || t.volumeTiers.some((v, i) => !pct(v.discountPercent) || (i > 0 && v.fromCalls <= t.volumeTiers[i - 1]!.fromCalls)))
+  for (const m of [t.riskScore, t.riskScoreCrossBorder, t.refundAssessPerThousandChars, t.disputeAnalyze]) {
+    assertMicro(m);
+    if (m < 0) throw new RangeError(`price table ${t.version}: prices must not be negative, got ${m}`);
+  }
+  if (t.volumeTiers[0]?.fromCalls !== 0 || t.volumeTiers.some((v, i) => !Number.isSafeInteger(v.fromCalls) || !pct(v.discountPercent) || (i > 0 && v.fromCalls <= t.volumeTiers[i - 1]!.fromCalls)))
     throw new RangeError(`price table ${t.version}: volumeTiers must ascend from 0 calls with discounts from 0 to 99%`);
   return t;
 }

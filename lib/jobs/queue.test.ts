@@ -119,7 +119,7 @@ describe("holdLease", () => {
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   // Long enough that a loaded CI machine still renews in time (a renewal is due every LEASE / 3).
-  const LEASE = 1_800;
+  const LEASE = 3_000;
   const claimOne = async (workerId: string) => {
     await t.prisma.job.create({ data: { merchantId: "m-1", kind: "assess", caseId: `c-${workerId}`, runAt: new Date(Date.now() - 1000) } });
     const [job] = await claimJobs(t.prisma, workerId, 1, LEASE);

@@ -148,13 +148,14 @@ describe("review queue", () => {
     const [row] = await listQueue(t.prisma, M, { lane: "failed" });
     expect(row).toMatchObject({ id: c.id, kind: "DISPUTE" });
     expect(row!.lastError).toMatch(/INVALID_PARAMETER/);
-    expect(await claimNext(t.prisma, M, alice, { lane: "failed" })).toBe(c.id);
+    expect(await claimNext(t.prisma, M, bob, { lane: "failed" })).toBe(c.id);
 
     await expect(reopenDispute(t.prisma, "m-other", c.id, alice)).rejects.toThrow(/Only a failed dispute reply/);
     await reopenDispute(t.prisma, M, c.id, alice);
     const reopened = await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     // Back in review, the reply kept as the draft and Alipay's answer beside it.
-    expect(reopened).toMatchObject({ status: "REVIEW", feedbackCode: "02", feedbackContent: "We refunded you on 1 Dec.", decidedById: null, version: failed.version + 1 });
+    // Alice reopened it: she holds it now, not Bob who claimed it from the failed lane.
+    expect(reopened).toMatchObject({ status: "REVIEW", feedbackCode: "02", feedbackContent: "We refunded you on 1 Dec.", decidedById: null, version: failed.version + 1, claimedById: alice });
     expect(reopened.lastError).toMatch(/INVALID_PARAMETER/);
     expect((await laneCounts(t.prisma, M)).failed).toBe(0);
     expect((await listQueue(t.prisma, M, { lane: "disputes_due" })).map((r) => r.id)).toContain(c.id);

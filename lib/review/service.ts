@@ -145,14 +145,15 @@ export async function retryRefund(prisma: PrismaClient, merchantId: string, case
  * with the reply that was sent kept as the draft, to send again as it is or corrected. It is not
  * resent blindly, as a refund is: a refusal is often about the reply itself.
  */
-export async function reopenDispute(prisma: PrismaClient, merchantId: string, caseId: string, userId: string) {
+export async function reopenDispute(prisma: PrismaClient, merchantId: string, caseId: string, userId: string, now = new Date()) {
   return prisma.$transaction(async (tx) => {
     const c = await tx.case.findFirst({ where: { id: caseId, merchantId, kind: "DISPUTE", status: "FAILED" } });
     const moved = c
       ? await tx.case.updateMany({
           where: { id: c.id, merchantId, status: "FAILED", version: c.version },
           // lastError stays, for the agent rewriting the reply; sending it clears it.
-          data: { status: "REVIEW", version: { increment: 1 }, decidedById: null, decidedAt: null, decisionCode: null },
+          // held by the agent who reopened it, so the one who reads Alipay's answer writes the reply
+          data: { status: "REVIEW", version: { increment: 1 }, decidedById: null, decidedAt: null, decisionCode: null, claimedById: userId, claimedAt: now, claimExpiresAt: new Date(now.getTime() + CLAIM_MS) },
         })
       : { count: 0 };
     if (!c || moved.count === 0) throw conflict("Only a failed dispute reply can be reopened.");
