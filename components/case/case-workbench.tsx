@@ -152,38 +152,22 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
             <div>
               <span className="font-medium">{t("case.lastError")}:</span> {c.lastError}
             </div>
-            {canDecide && c.kind === "REFUND" && (
+            {canDecide && (
+              // A refund is sent again as it was (same out_request_no); a reply goes back to review to be corrected.
               <Button
                 size="sm"
                 variant="secondary"
                 disabled={pending}
-                data-testid="retry-refund"
+                data-testid={c.kind === "REFUND" ? "retry-refund" : "reopen-dispute"}
                 onClick={() =>
                   start(async () => {
-                    const result = await retryRefundAction(merchantId, { caseId: c.id });
+                    const result = await (c.kind === "REFUND" ? retryRefundAction : reopenDisputeAction)(merchantId, { caseId: c.id });
                     if (!result.ok) setMessage({ tone: "error", text: result.error.message });
                     router.refresh();
                   })
                 }
               >
-                {t("case.retry")}
-              </Button>
-            )}
-            {canDecide && c.kind === "DISPUTE" && (
-              <Button
-                size="sm"
-                variant="secondary"
-                disabled={pending}
-                data-testid="reopen-dispute"
-                onClick={() =>
-                  start(async () => {
-                    const result = await reopenDisputeAction(merchantId, { caseId: c.id });
-                    if (!result.ok) setMessage({ tone: "error", text: result.error.message });
-                    router.refresh();
-                  })
-                }
-              >
-                {t("case.reopenReply")}
+                {t(c.kind === "REFUND" ? "case.retry" : "case.reopenReply")}
               </Button>
             )}
           </div>

@@ -4,13 +4,26 @@ import { useWorkflowHarness } from "../testing/use-workflow-harness";
 import { makeCase } from "../testing/workflow";
 import { createAlipayClient } from "../alipay/client";
 import { prismaLedger } from "../alipay/ledger";
-import { abortableSleep } from "../alipay/rate-limit";
+import { abortableSleep, type RateLimiter } from "../alipay/rate-limit";
 import { testKeys, TEST_APP_ID } from "../sandbox/test-helpers";
 import { claimJobs, MAX_JOB_ATTEMPTS, retryJob } from "./queue";
 import { drainOnce } from "./worker";
 
 describe("a job that stops retrying", () => {
   const env = useWorkflowHarness();
+  /** The harness's dependencies with a client whose rate limiter is the given one. */
+  const withLimiter = (rateLimiter: RateLimiter, limiterWaitMs?: number) => ({
+    ...env.h.deps,
+    client: createAlipayClient({
+      baseUrl: env.h.sandbox.url,
+      appId: TEST_APP_ID,
+      appPrivateKey: testKeys().app.privateKey,
+      alipayPublicKey: testKeys().alipay.publicKey,
+      limiterWaitMs,
+      rateLimiter,
+      ledger: prismaLedger(env.t.prisma),
+    }),
+  });
 
   it("leaves its refund FAILED with the reason for a person, not EXECUTING where nobody looks, and a retry pays once", async () => {
     const c = await makeCase(env.t, env.h, {
@@ -95,18 +108,7 @@ describe("a job that stops retrying", () => {
     const c = await makeCase(env.t, env.h);
     const job = await env.t.prisma.job.create({ data: { merchantId: c.merchantId, kind: "assess", caseId: c.id } });
     // A client whose limiter never grants within its wait: the saturation of many workers on one app id.
-    const starved = {
-      ...env.h.deps,
-      client: createAlipayClient({
-        baseUrl: env.h.sandbox.url,
-        appId: TEST_APP_ID,
-        appPrivateKey: testKeys().app.privateKey,
-        alipayPublicKey: testKeys().alipay.publicKey,
-        limiterWaitMs: 50,
-        rateLimiter: { acquire: (_app, signal) => abortableSleep(60_000, signal) },
-        ledger: prismaLedger(env.t.prisma),
-      }),
-    };
+    const starved = withLimiter({ acquire: (_app, signal) => abortableSleep(60_000, signal) }, 50);
     const aiCalls = () => env.h.sandbox.state().requests.total;
     const before = aiCalls();
     await drainOnce(starved, "w-starved", 8);
@@ -133,17 +135,7 @@ describe("a job that stops retrying", () => {
     const job = await env.t.prisma.job.create({ data: { merchantId: c.merchantId, kind: "assess", caseId: c.id } });
     const LEASE = 3_000; // a renewal due every second: a loaded CI machine still makes it
     // Every token takes a lease and a half to come: a saturated app id with many workers.
-    const slow = {
-      ...env.h.deps,
-      client: createAlipayClient({
-        baseUrl: env.h.sandbox.url,
-        appId: TEST_APP_ID,
-        appPrivateKey: testKeys().app.privateKey,
-        alipayPublicKey: testKeys().alipay.publicKey,
-        rateLimiter: { acquire: (_app, signal) => abortableSleep(LEASE * 1.5, signal) },
-        ledger: prismaLedger(env.t.prisma),
-      }),
-    };
+    const slow = withLimiter({ acquire: (_app, signal) => abortableSleep(LEASE * 1.5, signal) });
     const taken: string[] = [];
     let running = true;
     const slowRun = drainOnce(slow, "w-slow", 1, LEASE).finally(() => (running = false));
