@@ -31,18 +31,7 @@ function isPrefetch(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [
-    {
-      // Pages and server actions; not API routes (JSON, no scripts) or immutable static files.
-      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-    // Prefetches of those pages, and API routes: only the NUL check above.
-    { source: "/((?!api/|_next/static|_next/image|favicon.ico).*)", has: [{ type: "header", key: "next-router-prefetch" }] },
-    { source: "/((?!api/|_next/static|_next/image|favicon.ico).*)", has: [{ type: "header", key: "purpose", value: "prefetch" }] },
-    "/api/:path*",
-  ],
+  // Every page, server action, prefetch and API route; not immutable static files. The function
+  // above decides what each gets: the NUL check for all, a CSP only for documents.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
 };

@@ -1,4 +1,4 @@
-import { checkPriceTable, priceTableAt } from "../alipay/pricing";
+import { priceTableAt } from "../alipay/pricing";
 import { fenToMicro, fromMicro, quotientToFen, toMicro } from "./decimal";
 import { toUtc } from "./range";
 
@@ -54,7 +54,7 @@ export function unitEconomics(apiCostCny: string, c: CaseCounts, hourlyRateFen: 
 export function batchSaved(batchDaily: readonly { day: string; costCny: string }[]): string {
   const byDiscount = new Map<bigint, bigint>();
   for (const d of batchDaily) {
-    const pct = BigInt(checkPriceTable(priceTableAt(toUtc(d.day))).batchDiscountPercent);
+    const pct = BigInt(priceTableAt(toUtc(d.day)).batchDiscountPercent); // below 100: checked at load (checkPriceTable)
     if (pct > 0n) byDiscount.set(pct, (byDiscount.get(pct) ?? 0n) + toMicro(d.costCny));
   }
   let num = 0n;

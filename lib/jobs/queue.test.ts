@@ -2,14 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../testing/db";
 import { claimJobs, claimStatement, holdLease } from "./queue";
 
-describe("claimJobs", () => {
-  let t: TestDb;
-  beforeAll(async () => {
-    t = await createTestDb();
-  });
-  afterAll(() => t.dispose());
-  beforeEach(() => t.prisma.job.deleteMany());
+// One database for the file; every test starts from an empty job table.
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(() => t.dispose());
+beforeEach(() => t.prisma.job.deleteMany());
 
+describe("claimJobs", () => {
   const ago = (s: number) => new Date(Date.now() - s * 1000);
   const job = (caseId: string, data: { status?: "QUEUED" | "RUNNING" | "DONE" | "FAILED"; runAt: Date; leaseUntil?: Date; lockedBy?: string }) =>
     t.prisma.job.create({ data: { merchantId: "m-1", kind: "assess", caseId, attempts: 1, ...data } });
@@ -110,13 +111,6 @@ function nodes(n: PlanNode): PlanNode[] {
 }
 
 describe("holdLease", () => {
-  let t: TestDb;
-  beforeAll(async () => {
-    t = await createTestDb();
-  });
-  afterAll(() => t.dispose());
-  beforeEach(() => t.prisma.job.deleteMany());
-
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   // Long enough that a loaded CI machine still renews in time (a renewal is due every LEASE / 3).
   const LEASE = 3_000;
