@@ -164,6 +164,22 @@ test("a dispute reply Alipay refused waits in the failed lane; reopened, it come
   await expect(page.getByTestId("lane-count-failed")).toHaveText(String(count - 1));
 });
 
+test("an action that cannot reach the server leaves the console standing, with a way to try again", async ({ page }) => {
+  await signIn(page, ACCOUNTS.agent);
+  await page.goto(`${TEA}/review?lane=failed&kind=DISPUTE`);
+  await page.getByTestId("queue-row").first().locator("a").click();
+  const reopen = page.getByTestId("reopen-dispute");
+  await expect(reopen).toBeVisible();
+  // The connection drops: every server action (a POST to the page) fails.
+  await page.route("**/cases/**", (route) => (route.request().method() === "POST" ? route.abort() : route.continue()));
+  await reopen.click();
+  await expect(page.getByTestId("page-error")).toContainText("Something went wrong");
+  await expect(page.getByTestId("main-nav")).toBeVisible(); // the shell is still there
+  await page.unroute("**/cases/**");
+  await page.getByTestId("page-error-retry").click();
+  await expect(page.getByTestId("reopen-dispute")).toBeVisible(); // nothing changed: still failed, still reopenable
+});
+
 test("finance cannot open the queue; an auditor reads the reasoning log, which is audited", async ({ page }) => {
   await signIn(page, ACCOUNTS.auditor);
   await page.goto(`${TEA}/cases?status=REFUNDED`);
