@@ -139,6 +139,10 @@ describe("a job that stops retrying", () => {
     const taken: string[] = [];
     let running = true;
     const slowRun = drainOnce(slow, "w-slow", 1, LEASE).finally(() => (running = false));
+    // The second worker starts once the first holds the job: racing it for the first claim would test the claim, not the lease.
+    while (running && (await env.t.prisma.job.findUniqueOrThrow({ where: { id: job.id } })).lockedBy !== "w-slow") {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     while (running) {
       for (const j of await claimJobs(env.t.prisma, "w-other", 1, LEASE)) taken.push(j.id);
       await new Promise((r) => setTimeout(r, 100));
