@@ -208,7 +208,13 @@ export interface AlipayClientConfig {
   rateLimiter?: RateLimiter;
   ledger?: Ledger;
   priceTable?: PriceTable;
+  /** sent with every call: an app acting for one merchant */
   appAuthToken?: string;
+  /**
+   * the app_auth_token for the merchant a call is made for, when the app acts for several
+   * (Alipay's third-party app model); a merchant without one is called as the app itself
+   */
+  appAuthTokenFor?: (merchantId: string) => Promise<string | null | undefined>;
   /** default nodeHttpTransport(); when only `fetch` is given it is used through fetchTransport */
   transport?: Transport;
   fetch?: FetchLike;
@@ -481,13 +487,14 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
     if (budget <= 0) throw new TimeoutError("deadline exceeded", true, info);
 
     const method = req.endpoint.method;
+    const appAuthToken = (config.appAuthTokenFor && (await config.appAuthTokenFor(req.ctx.merchantId))) || config.appAuthToken;
     const signed = signRequest({
       appId,
       privateKey,
       method,
       pathWithQuery: req.pathWithQuery,
       body: req.body,
-      appAuthToken: config.appAuthToken,
+      appAuthToken,
     });
     const headers: Record<string, string> = {
       authorization: signed.authorization,
@@ -495,7 +502,7 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
       accept: "application/json",
     };
     if (method === "POST") headers["content-type"] = "application/json";
-    if (config.appAuthToken) headers["alipay-app-auth-token"] = config.appAuthToken;
+    if (appAuthToken) headers["alipay-app-auth-token"] = appAuthToken;
 
     const started = performance.now();
     let res: TransportResponse;

@@ -3,9 +3,11 @@ import type { Role } from "../generated/prisma/enums";
 export const DEMO_PASSWORD = "demo-password";
 
 export const DEMO_MERCHANTS = [
-  // The demo sandbox has one Alipay app; it acts for the tea house (live complaints arrive there).
-  { id: "m-teahouse", name: "Hangzhou Tea House", timeZone: "Asia/Shanghai", alipayAppId: "2021000000000001" },
-  { id: "m-gadgets", name: "Shenzhen Gadget Co.", timeZone: "Asia/Shanghai", alipayAppId: null },
+  // The demo sandbox has one Alipay app. It is the tea house's own; the gadget shop authorized it to
+  // act for it (an app_auth_token, made at seeding), so each merchant's calls see its own trades
+  // and complaints only.
+  { id: "m-teahouse", name: "Hangzhou Tea House", timeZone: "Asia/Shanghai", alipayAppId: "2021000000000001", authorizesApp: false },
+  { id: "m-gadgets", name: "Shenzhen Gadget Co.", timeZone: "Asia/Shanghai", alipayAppId: "2021000000000002", authorizesApp: true },
 ] as const;
 
 export type DemoMerchantId = (typeof DEMO_MERCHANTS)[number]["id"];

@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCases } from "../cases/queries";
+import { pollComplaints } from "../disputes/intake";
+import { pollableMerchants } from "../jobs/worker";
+import { registerOpenTrades } from "../runtime/services";
+import { TEST_APP_ID } from "../sandbox/test-helpers";
+import { workflowHarness } from "../testing/workflow";
 import { createTestDb, type TestDb } from "../testing/db";
 import { MODEL_AFTER, MODEL_BEFORE, seedDemo, type SeedSummary } from "./seed";
 
@@ -69,6 +74,32 @@ describe("seedDemo", () => {
       expect(await pick(other.prisma)).toEqual(await pick(t.prisma));
     } finally {
       await other.dispose();
+    }
+  });
+
+  it("gives each merchant its own account at Alipay: polling one never brings in the other's disputes, and replies go out for their own merchant", async () => {
+    const h = await workflowHarness(t);
+    try {
+      // The harness's app stands for the demo's one app, the tea house's own; the gadget shop authorized it.
+      await t.prisma.merchant.update({ where: { id: "m-teahouse" }, data: { alipayAppId: TEST_APP_ID } });
+      const gadgets = await t.prisma.merchant.findUniqueOrThrow({ where: { id: "m-gadgets" } });
+      expect(gadgets.alipayAppAuthToken).toMatch(/^2021000000000002[0-9a-f]{32}$/);
+      await registerOpenTrades({ deps: h.deps, client: h.deps.client, sandbox: h.sandbox, alipayPublicKey: "" });
+      const open = await t.prisma.case.findMany({ where: { kind: "DISPUTE", status: { in: ["REVIEW", "ESCALATED", "FAILED"] } } });
+      expect(new Set(open.map((c) => c.merchantId))).toEqual(new Set(["m-teahouse", "m-gadgets"]));
+
+      const pollable = (await pollableMerchants(t.prisma, TEST_APP_ID)).map((m) => m.id);
+      expect(pollable).toEqual(["m-gadgets", "m-teahouse"]);
+      const before = await t.prisma.case.count();
+      for (const id of pollable) expect(await pollComplaints(t.prisma, h.deps.client, id)).toBe(0);
+      expect(await t.prisma.case.count()).toBe(before);
+
+      const theirs = open.find((c) => c.merchantId === "m-gadgets")!;
+      const reply = { complain_event_id: theirs.complainEventId!, feedback_code: "02" as const, feedback_content: "已退款" };
+      await expect(h.deps.client.complaintFeedback(reply, { merchantId: "m-teahouse" })).rejects.toMatchObject({ code: "COMPLAIN_EVENT_NOT_EXIST" });
+      expect((await h.deps.client.complaintFeedback(reply, { merchantId: "m-gadgets" })).data.status).toBe("MERCHANT_FEEDBACKED");
+    } finally {
+      await h.close();
     }
   });
 

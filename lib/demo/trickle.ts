@@ -24,9 +24,12 @@ export function startTrickle(s: Services, { intervalMs = 20_000, signal }: { int
       const merchant = r.pick(DEMO_MERCHANTS);
       const outTradeNo = `LIVE${Date.now()}${r.int(100, 999)}`;
       const paid = r.chance(0.1) ? r.int(20_100, 90_000) : r.int(990, 19_900);
-      sandbox.createTrade({ out_trade_no: outTradeNo, total_amount: fenToYuan(paid) });
-      if (tick % 4 === 0 && merchant.alipayAppId) {
-        sandbox.createComplaint({ out_trade_no: outTradeNo, complain_reason: r.pick(REASONS), complain_amount: fenToYuan(paid) });
+      // The trade (and a complaint about it) is the merchant's: one our app acts for by token, or the app's own.
+      const account = await s.deps.prisma.merchant.findUnique({ where: { id: merchant.id }, select: { alipayAppId: true, alipayAppAuthToken: true } });
+      const scope = account?.alipayAppId && account.alipayAppAuthToken ? { auth_app_id: account.alipayAppId } : {};
+      sandbox.createTrade({ out_trade_no: outTradeNo, total_amount: fenToYuan(paid), ...scope });
+      if (tick % 4 === 0 && account?.alipayAppId && (account.alipayAppAuthToken || account.alipayAppId === s.client.appId)) {
+        sandbox.createComplaint({ out_trade_no: outTradeNo, complain_reason: r.pick(REASONS), complain_amount: fenToYuan(paid), ...scope });
         return;
       }
       await createRefundRequest(s.deps.prisma, merchant.id, randomUUID(), {

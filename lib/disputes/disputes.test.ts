@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ComplaintNotification } from "../sandbox/server";
 import { testKeys, TEST_APP_ID } from "../sandbox/test-helpers";
 import { createTestDb, type TestDb } from "../testing/db";
@@ -67,6 +67,33 @@ describe("dispute intake", () => {
     await expect.poll(() => delivered.filter((d) => d.complainEventId === c.complainEventId && d.status === "CANCELLED").length).toBe(1);
     await notify(delivered.at(-1)!.params);
     expect((await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("CLOSED");
+  });
+
+  it("keeps the complaints of a merchant our app acts for (app_auth_token) apart from the app's own merchant's", async () => {
+    const G = "m-disputes-authorized";
+    const token = h.sandbox.authorize("2021000000000321");
+    await t.prisma.merchant.create({ data: { id: G, name: "Authorized Co", alipayAppId: "2021000000000321", alipayAppAuthToken: token } });
+    h.sandbox.createTrade({ out_trade_no: "G-1", total_amount: "30.00", auth_app_id: "2021000000000321" });
+    const theirs = h.sandbox.createComplaint({ out_trade_no: "G-1", auth_app_id: "2021000000000321" });
+    h.sandbox.createTrade({ out_trade_no: "D-3", total_amount: "40.00" });
+    const ours = h.sandbox.createComplaint({ out_trade_no: "D-3" });
+
+    expect(await pollComplaints(t.prisma, h.deps.client, M)).toBe(1);
+    expect(await pollComplaints(t.prisma, h.deps.client, G)).toBe(1);
+    const owner = async (id: string) => (await t.prisma.case.findMany({ where: { complainEventId: id }, select: { merchantId: true } })).map((c) => c.merchantId);
+    expect(await owner(ours.complain_event_id)).toEqual([M]);
+    expect(await owner(theirs.complain_event_id)).toEqual([G]);
+
+    // The notification names the merchant's app in auth_app_id: it lands with that merchant, once.
+    const note = await vi.waitFor(() => delivered.find((d) => d.complainEventId === theirs.complain_event_id)!);
+    expect(note.params.auth_app_id).toBe("2021000000000321");
+    expect(await notify(note.params)).toEqual({ status: 200, body: "success" });
+    expect(await owner(theirs.complain_event_id)).toEqual([G]);
+
+    // Replies go out for the merchant the case belongs to, and only its own complaint takes one.
+    const reply = { complain_event_id: theirs.complain_event_id, feedback_code: "04" as const, feedback_content: "已处理" };
+    await expect(h.deps.client.complaintFeedback(reply, { merchantId: M })).rejects.toMatchObject({ code: "COMPLAIN_EVENT_NOT_EXIST" });
+    expect((await h.deps.client.complaintFeedback(reply, { merchantId: G })).data.status).toBe("MERCHANT_FEEDBACKED");
   });
 
   it("reads Alipay's GMT+8 times", () => {

@@ -16,6 +16,7 @@ export function parseAlipayTime(value: string | undefined): Date | null {
 }
 
 export interface VerifiedNotification {
+  /** the merchant's app: auth_app_id when our app acts for the merchant, else app_id */
   appId: string;
   complainEventId: string;
 }
@@ -26,7 +27,9 @@ export function verifyComplaintNotification(params: Record<string, string>, alip
   if (params.msg_method !== "alipay.merchant.tradecomplain.changed" || !params.app_id) return null;
   try {
     const biz = JSON.parse(params.biz_content ?? "{}") as { complain_event_id?: unknown };
-    return typeof biz.complain_event_id === "string" && biz.complain_event_id ? { appId: params.app_id, complainEventId: biz.complain_event_id } : null;
+    // For an app acting for merchants, auth_app_id names the merchant's app; app_id is our own.
+    const appId = params.auth_app_id || params.app_id;
+    return typeof biz.complain_event_id === "string" && biz.complain_event_id ? { appId, complainEventId: biz.complain_event_id } : null;
   } catch {
     return null;
   }

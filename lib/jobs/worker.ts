@@ -61,12 +61,24 @@ export async function runWorker(deps: WorkflowDeps, { signal, concurrency = 4, i
 
 export const COMPLAINT_POLL_MS = 5 * 60_000;
 
-/** The safety net for lost complaint notifications, for every merchant with an Alipay app. */
+/**
+ * The merchants whose complaints our app can list: the one whose app it is, and those that
+ * authorized it to act for them (an app_auth_token). Anyone else's poll would list the app's own
+ * merchant's complaints as theirs.
+ */
+export function pollableMerchants(prisma: WorkflowDeps["prisma"], appId: string) {
+  return prisma.merchant.findMany({
+    where: { OR: [{ alipayAppId: appId }, { alipayAppId: { not: null }, alipayAppAuthToken: { not: null } }] },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+}
+
+/** The safety net for lost complaint notifications, for every merchant our app can list complaints for. */
 export function startComplaintPolling(s: { deps: WorkflowDeps }, signal: AbortSignal, everyMs = COMPLAINT_POLL_MS) {
   const poll = async () => {
     try {
-      const merchants = await s.deps.prisma.merchant.findMany({ where: { alipayAppId: { not: null } }, select: { id: true } });
-      for (const m of merchants) await pollComplaints(s.deps.prisma, s.deps.client, m.id);
+      for (const m of await pollableMerchants(s.deps.prisma, s.deps.client.appId)) await pollComplaints(s.deps.prisma, s.deps.client, m.id);
     } catch (err) {
       log.error("complaint poll failed", { err });
     }

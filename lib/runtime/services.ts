@@ -1,5 +1,6 @@
 import { createAlipayClient, type AlipayClient } from "../alipay/client";
 import { fenToYuan } from "../alipay/money";
+import { merchantAppAuthTokens } from "../alipay/app-auth";
 import { prismaLedger } from "../alipay/ledger";
 import { dbRateLimiter } from "../alipay/rate-limit";
 import { connection } from "../db";
@@ -34,6 +35,7 @@ async function build(): Promise<Services> {
     timeoutMs: env.AI_TIMEOUT_MS,
     ledger: meteredLedger(prismaLedger(conn.prisma)),
     rateLimiter: dbRateLimiter(conn.runner, { perMinute: env.AI_RATE_LIMIT_PER_MINUTE }),
+    appAuthTokenFor: merchantAppAuthTokens(conn.prisma),
     onLedgerError: (err) => log.error("ledger write failed", { err }),
   });
   return { deps: { prisma: conn.prisma, client, reasoningKey: secrets(env).reasoningKeyring }, client, alipayPublicKey: config.alipayPublicKey, sandbox };
@@ -48,25 +50,47 @@ export function services(): Promise<Services> {
   return holder.__consoleServices;
 }
 
-/** The sandbox stands in for the merchant's Alipay account: tell it about trades of open cases. */
+/**
+ * The sandbox stands in for the merchants' Alipay accounts: tell it which merchants our app acts
+ * for, and about the trades and complaints of open cases, each under its own merchant.
+ */
 export async function registerOpenTrades(s: Services) {
   if (!s.sandbox) return 0;
+  const sandbox = s.sandbox;
+  const scopes = new Map<string, string>();
+  for (const m of await s.deps.prisma.merchant.findMany({ where: { alipayAppId: { not: null }, alipayAppAuthToken: { not: null } }, select: { id: true, alipayAppId: true, alipayAppAuthToken: true } })) {
+    sandbox.authorize(m.alipayAppId!, m.alipayAppAuthToken!);
+    scopes.set(m.id, m.alipayAppId!);
+  }
+  const scope = (merchantId: string) => {
+    const authAppId = scopes.get(merchantId);
+    return authAppId ? { auth_app_id: authAppId } : {};
+  };
   const open = await s.deps.prisma.case.findMany({
     where: { kind: "REFUND", status: { in: ["NEW", "ASSESSING", "REVIEW", "ESCALATED", "APPROVED", "EXECUTING", "FAILED"] } },
-    select: { outTradeNo: true, tradeNo: true, paidAmountFen: true },
+    select: { merchantId: true, outTradeNo: true, tradeNo: true, paidAmountFen: true },
   });
+  // One record the sandbox already holds differently (a state file older than the database) is
+  // logged and skipped: it must not keep the console from starting.
+  const tell = (what: string, register: () => unknown) => {
+    try {
+      register();
+    } catch (err) {
+      log.warn("sandbox did not take a record", { what, err });
+    }
+  };
   for (const c of open) {
-    s.sandbox.createTrade({ out_trade_no: c.outTradeNo, total_amount: fenToYuan(c.paidAmountFen), ...(c.tradeNo && { trade_no: c.tradeNo }) });
+    tell(c.outTradeNo, () => sandbox.createTrade({ out_trade_no: c.outTradeNo, total_amount: fenToYuan(c.paidAmountFen), ...(c.tradeNo && { trade_no: c.tradeNo }), ...scope(c.merchantId) }));
   }
   const disputes = await s.deps.prisma.case.findMany({
     where: { kind: "DISPUTE", status: { in: ["REVIEW", "ESCALATED", "EXECUTING", "FAILED"] }, complainEventId: { not: null } },
-    select: { outTradeNo: true, tradeNo: true, paidAmountFen: true, complainEventId: true, reasonText: true },
+    select: { merchantId: true, outTradeNo: true, tradeNo: true, paidAmountFen: true, complainEventId: true, reasonText: true },
   });
-  const known = new Set(s.sandbox.state().complaints.map((x) => x.complain_event_id));
+  const known = new Set(sandbox.state().complaints.map((x) => x.complain_event_id));
   for (const d of disputes) {
     if (known.has(d.complainEventId!)) continue;
-    s.sandbox.createTrade({ out_trade_no: d.outTradeNo, total_amount: fenToYuan(d.paidAmountFen), ...(d.tradeNo && { trade_no: d.tradeNo }) });
-    s.sandbox.createComplaint({ complain_event_id: d.complainEventId!, out_trade_no: d.outTradeNo, complain_reason: d.reasonText });
+    tell(d.outTradeNo, () => sandbox.createTrade({ out_trade_no: d.outTradeNo, total_amount: fenToYuan(d.paidAmountFen), ...(d.tradeNo && { trade_no: d.tradeNo }), ...scope(d.merchantId) }));
+    tell(d.complainEventId!, () => sandbox.createComplaint({ complain_event_id: d.complainEventId!, out_trade_no: d.outTradeNo, complain_reason: d.reasonText, ...scope(d.merchantId) }));
   }
   return open.length + disputes.length;
 }

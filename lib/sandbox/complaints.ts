@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ApiError, invalidParameter } from "./errors";
 import { formatAlipayTime, formatFen, parseAlipayTime, parseYuan } from "./money";
-import { COMPLAINT_STATUSES, type ComplaintRecord, type ComplaintStatus, type SandboxStore } from "./store";
+import { COMPLAINT_STATUSES, type ComplaintRecord, type ComplaintStatus, type SandboxStore, type Scope } from "./store";
 
 const yuan = z.string().refine((s) => parseYuan(s) !== null, "must be a yuan amount with at most 2 decimals");
 const alipayTime = z.string().refine((s) => parseAlipayTime(s) !== null, "must be yyyy-MM-dd HH:mm:ss");
@@ -35,6 +35,8 @@ export const createComplaintSchema = z.object({
   content: z.string().max(2000).optional(),
   images: z.array(z.string()).optional(),
   status: z.enum(COMPLAINT_STATUSES).optional(),
+  /** the merchant app complained about, when the calling app acts for merchants by app_auth_token */
+  auth_app_id: z.string().min(1).max(32).optional(),
 });
 export type CreateComplaintInput = z.input<typeof createComplaintSchema>;
 
@@ -82,7 +84,8 @@ export function createComplaint(store: SandboxStore, input: CreateComplaintInput
   const parsed = createComplaintSchema.safeParse(input);
   if (!parsed.success) throw invalidParameter(z.prettifyError(parsed.error));
   const body = parsed.data;
-  const trade = store.findTrade({ outTradeNo: body.out_trade_no, tradeNo: body.trade_no });
+  const scope = body.auth_app_id ?? null;
+  const trade = store.findTrade({ outTradeNo: body.out_trade_no, tradeNo: body.trade_no }, scope);
   const tradeFen = body.trade_amount ? (parseYuan(body.trade_amount) ?? 0) : (trade?.totalFen ?? 10_000);
   const complaint: ComplaintRecord = {
     complainEventId: body.complain_event_id ?? store.nextId("CE", now),
@@ -97,6 +100,7 @@ export function createComplaint(store: SandboxStore, input: CreateComplaintInput
     gmtCreate: now,
     gmtModified: now,
     feedbacks: [],
+    authAppId: scope,
   };
   store.putComplaint(complaint);
   return complaint;
@@ -111,14 +115,14 @@ export function setComplaintStatus(store: SandboxStore, id: string, status: Comp
   return c;
 }
 
-export function batchQuery(store: SandboxStore, input: unknown) {
+export function batchQuery(store: SandboxStore, input: unknown, scope: Scope) {
   const parsed = batchQuerySchema.safeParse(input);
   if (!parsed.success) throw invalidParameter(z.prettifyError(parsed.error));
   const q = parsed.data;
   const begin = q.begin_time ? (parseAlipayTime(q.begin_time) ?? 0) : -Infinity;
   const end = q.end_time ? (parseAlipayTime(q.end_time) ?? 0) : Infinity;
   const matching = [...store.complaints.values()]
-    .filter((c) => c.gmtCreate >= begin && c.gmtCreate <= end && (!q.status || c.status === q.status))
+    .filter((c) => c.authAppId === scope && c.gmtCreate >= begin && c.gmtCreate <= end && (!q.status || c.status === q.status))
     .sort((a, b) => b.gmtCreate - a.gmtCreate || b.complainEventId.localeCompare(a.complainEventId));
   const page = matching.slice((q.page_num - 1) * q.page_size, q.page_num * q.page_size);
   return {
@@ -129,18 +133,18 @@ export function batchQuery(store: SandboxStore, input: unknown) {
   };
 }
 
-export function getComplaint(store: SandboxStore, id: string): ComplaintView {
-  const c = store.complaints.get(id);
+export function getComplaint(store: SandboxStore, id: string, scope: Scope): ComplaintView {
+  const c = store.findComplaint(id, scope);
   if (!c) throw notFound(id);
   return complaintView(c);
 }
 
 /** Returns the complaint and whether it changed (a repeat of the same feedback is a no-op). */
-export function feedback(store: SandboxStore, input: unknown, now: number): { complaint: ComplaintRecord; changed: boolean } {
+export function feedback(store: SandboxStore, input: unknown, now: number, scope: Scope): { complaint: ComplaintRecord; changed: boolean } {
   const parsed = feedbackSchema.safeParse(input);
   if (!parsed.success) throw invalidParameter(z.prettifyError(parsed.error));
   const body = parsed.data;
-  const c = store.complaints.get(body.complain_event_id);
+  const c = store.findComplaint(body.complain_event_id, scope);
   if (!c) throw notFound(body.complain_event_id);
   const images = Array.isArray(body.feedback_images)
     ? body.feedback_images

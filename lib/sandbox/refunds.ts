@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { business, invalidParameter } from "./errors";
 import { formatAlipayTime, formatFen, parseYuan } from "./money";
-import { TRADE_STATUSES, type SandboxStore, type TradeRecord } from "./store";
+import { TRADE_STATUSES, type SandboxStore, type Scope, type TradeRecord } from "./store";
 
 const yuan = z.string().refine((s) => parseYuan(s) !== null, "must be a yuan amount with at most 2 decimals");
 const tradeRef = {
@@ -28,6 +28,8 @@ export const createTradeSchema = z.object({
   trade_no: z.string().min(1).max(64).optional(),
   status: z.enum(TRADE_STATUSES).optional(),
   allow_partial_refund: z.boolean().optional(),
+  /** the merchant app the trade belongs to, when the calling app acts for merchants by app_auth_token */
+  auth_app_id: z.string().min(1).max(32).optional(),
 });
 export type CreateTradeInput = z.input<typeof createTradeSchema>;
 
@@ -67,7 +69,7 @@ export function createTrade(store: SandboxStore, input: CreateTradeInput, now: n
   if (totalFen <= 0) throw invalidParameter("total_amount must be positive");
   const existing = store.trades.get(body.out_trade_no);
   if (existing) {
-    if (existing.totalFen !== totalFen || (body.trade_no && body.trade_no !== existing.tradeNo)) {
+    if (existing.totalFen !== totalFen || (body.trade_no && body.trade_no !== existing.tradeNo) || existing.authAppId !== (body.auth_app_id ?? null)) {
       throw business("TRADE_ALREADY_EXISTS", `trade ${body.out_trade_no} exists with different parameters`);
     }
     return tradeView(existing);
@@ -81,16 +83,17 @@ export function createTrade(store: SandboxStore, input: CreateTradeInput, now: n
     allowPartialRefund: body.allow_partial_refund ?? true,
     createdAt: now,
     refunds: [],
+    authAppId: body.auth_app_id ?? null,
   };
   store.putTrade(trade);
   return tradeView(trade);
 }
 
-export function refund(store: SandboxStore, input: unknown, now: number) {
+export function refund(store: SandboxStore, input: unknown, now: number, scope: Scope) {
   const parsed = refundRequestSchema.safeParse(input);
   if (!parsed.success) throw invalidParameter(z.prettifyError(parsed.error));
   const body = parsed.data;
-  const trade = store.findTrade({ outTradeNo: body.out_trade_no, tradeNo: body.trade_no });
+  const trade = store.findTrade({ outTradeNo: body.out_trade_no, tradeNo: body.trade_no }, scope);
   if (!trade) throw business("ACQ.TRADE_NOT_EXIST", "trade does not exist");
   const amountFen = parseYuan(body.refund_amount) ?? 0;
   const reason = body.refund_reason ?? "";
@@ -137,11 +140,11 @@ export function refund(store: SandboxStore, input: unknown, now: number) {
   return answer("Y", amountFen, now);
 }
 
-export function queryRefund(store: SandboxStore, input: unknown) {
+export function queryRefund(store: SandboxStore, input: unknown, scope: Scope) {
   const parsed = refundQuerySchema.safeParse(input);
   if (!parsed.success) throw invalidParameter(z.prettifyError(parsed.error));
   const body = parsed.data;
-  const trade = store.findTrade({ outTradeNo: body.out_trade_no, tradeNo: body.trade_no });
+  const trade = store.findTrade({ outTradeNo: body.out_trade_no, tradeNo: body.trade_no }, scope);
   if (!trade) throw business("ACQ.TRADE_NOT_EXIST", "trade does not exist");
   const outRequestNo = body.out_request_no ?? trade.outTradeNo;
   const found = trade.refunds.find((r) => r.outRequestNo === outRequestNo);

@@ -168,6 +168,58 @@ describe("trade complaints", () => {
   });
 });
 
+describe("an app acting for merchants (app_auth_token)", () => {
+  const sdk = () => new AlipaySdk({ appId: TEST_APP_ID, privateKey: testKeys().app.privateKey, alipayPublicKey: testKeys().alipay.publicKey, endpoint: sandbox.url });
+
+  it("shows each merchant its own trades and complaints only, and the app its own", async () => {
+    notified.length = 0;
+    const token = sandbox.authorize("2021000000000777");
+    expect(sandbox.authorize("2021000000000777", token)).toBe(token);
+    sandbox.createTrade({ out_trade_no: "OWN-T", total_amount: "10.00" });
+    sandbox.createTrade({ out_trade_no: "AUTH-T", total_amount: "20.00", auth_app_id: "2021000000000777" });
+    const own = sandbox.createComplaint({ out_trade_no: "OWN-T" });
+    const theirs = sandbox.createComplaint({ out_trade_no: "AUTH-T", auth_app_id: "2021000000000777" });
+    expect(theirs.trade_amount).toBe("20.00");
+
+    const list = async (appAuthToken?: string) =>
+      ((await sdk().curl("POST", "/v3/alipay/merchant/tradecomplain/batchquery", { body: { page_num: 1, page_size: 20 }, appAuthToken })).data as { trade_complain_infos: { complain_event_id: string }[] }).trade_complain_infos.map((c) => c.complain_event_id);
+    expect(await list()).toEqual([own.complain_event_id]);
+    expect(await list(token)).toEqual([theirs.complain_event_id]);
+
+    // Another merchant's complaint and trade do not exist for the caller, whichever way round.
+    await expect(sdk().curl("GET", `/v3/alipay/merchant/tradecomplain/${theirs.complain_event_id}`)).rejects.toMatchObject({ code: "COMPLAIN_EVENT_NOT_EXIST" });
+    await expect(sdk().curl("GET", `/v3/alipay/merchant/tradecomplain/${own.complain_event_id}`, { appAuthToken: token })).rejects.toMatchObject({ code: "COMPLAIN_EVENT_NOT_EXIST" });
+    const fb = { complain_event_id: own.complain_event_id, feedback_code: "04", feedback_content: "已处理" };
+    await expect(sdk().curl("POST", "/v3/alipay/merchant/tradecomplain/feedback", { body: fb, appAuthToken: token })).rejects.toMatchObject({ code: "COMPLAIN_EVENT_NOT_EXIST" });
+    await expect(sdk().curl("POST", "/v3/alipay/trade/refund", { body: { out_trade_no: "OWN-T", refund_amount: "1.00", out_request_no: "x" }, appAuthToken: token })).rejects.toMatchObject({ code: "ACQ.TRADE_NOT_EXIST" });
+    await expect(sdk().curl("POST", "/v3/alipay/trade/refund", { body: { out_trade_no: "AUTH-T", refund_amount: "1.00", out_request_no: "x" } })).rejects.toMatchObject({ code: "ACQ.TRADE_NOT_EXIST" });
+    expect(sandbox.state().trades.flatMap((t) => t.refunds)).toEqual([]);
+
+    const refund = await sdk().curl("POST", "/v3/alipay/trade/refund", { body: { out_trade_no: "AUTH-T", refund_amount: "1.00", out_request_no: "x" }, appAuthToken: token });
+    expect(refund.data).toMatchObject({ fund_change: "Y", refund_fee: "1.00" });
+    const replied = await sdk().curl("POST", "/v3/alipay/merchant/tradecomplain/feedback", { body: { ...fb, complain_event_id: theirs.complain_event_id }, appAuthToken: token });
+    expect(replied.data).toMatchObject({ status: "MERCHANT_FEEDBACKED" });
+
+    // The merchant's complaints are announced with its app id, so the receiver knows whose they are.
+    await new Promise((r) => setTimeout(r, 10));
+    const params = (id: string) => notified.find((n) => n.complainEventId === id)!.params;
+    expect(params(theirs.complain_event_id)).toMatchObject({ app_id: TEST_APP_ID, auth_app_id: "2021000000000777" });
+    expect(verifyParams(params(theirs.complain_event_id), testKeys().alipay.publicKey)).toBe(true);
+    expect(params(own.complain_event_id).auth_app_id).toBeUndefined();
+  });
+
+  it("refuses a token it never issued, and a token issued for another merchant's app", async () => {
+    const forged = await call(sandbox, "POST", "/v3/alipay/merchant/tradecomplain/batchquery", { page_num: 1 }, { appAuthToken: "2021000000000777ffffffff" });
+    expect([forged.status, body(forged).code]).toEqual([401, "invalid-auth-token"]);
+    const token = sandbox.authorize("2021000000000888");
+    expect(() => sandbox.authorize("2021000000000999", token)).toThrow(/already issued/);
+    // the token is signed: another merchant's token swapped in on the way no longer verifies
+    const other = sandbox.authorize("2021000000000999");
+    const swapped = await call(sandbox, "POST", "/v3/alipay/merchant/tradecomplain/batchquery", { page_num: 1 }, { appAuthToken: token, sendToken: other });
+    expect([swapped.status, body(swapped).code]).toEqual([401, "invalid-signature"]);
+  });
+});
+
 describe("rate limit", () => {
   it("answers 429 app-call-limited with Retry-After past the per-app limit", async () => {
     sandbox.setRateLimit(3);

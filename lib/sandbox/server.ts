@@ -7,12 +7,12 @@ import { AUTH_SCHEME, isTimestampFresh, parseAuthorization, signParams, signResp
 import { AiService } from "./ai";
 import type { AiEndpoint } from "./billing";
 import { createComplaint, complaintView, feedback, batchQuery, getComplaint, setComplaintStatus, type ComplaintView, type CreateComplaintInput } from "./complaints";
-import { ApiError, errorBody } from "./errors";
+import { ApiError, errorBody, invalidParameter } from "./errors";
 import { FaultInjector, faultRuleSchema, type FaultRule, type FaultRuleInput, type FaultKind } from "./faults";
 import { formatFee, formatFen, parseYuan } from "./money";
 import { createTrade, queryRefund, refund, tradeView, type CreateTradeInput, type TradeView } from "./refunds";
 import { createRng, hashSeed } from "./rng";
-import { COMPLAINT_STATUSES, SandboxStore, type ComplaintRecord, type ComplaintStatus } from "./store";
+import { COMPLAINT_STATUSES, SandboxStore, type ComplaintRecord, type ComplaintStatus, type Scope } from "./store";
 import { UsageCounters, type UsageView } from "./usage";
 
 export interface ComplaintNotification {
@@ -113,6 +113,12 @@ export interface Sandbox {
   createTrade(input: CreateTradeInput): TradeView;
   createComplaint(input?: CreateComplaintInput): ComplaintView;
   setComplaintStatus(id: string, status: ComplaintStatus): ComplaintView;
+  /**
+   * Lets the app act for a merchant's app, as Alipay does once the merchant authorizes it: calls
+   * with the returned app_auth_token see that merchant's trades and complaints only. Idempotent for
+   * a given token.
+   */
+  authorize(authAppId: string, token?: string): string;
   state(): SandboxState;
   /** forget trades, complaints, conversations, batches, faults, nonces and counters */
   reset(): void;
@@ -183,7 +189,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (recent.length > RECENT_REQUESTS) recent.shift();
   }
 
-  function authenticate(req: IncomingMessage, target: string, raw: string, now: number): string {
+  /** The calling app, and whose records it sees: the merchant app its app_auth_token stands for, or its own. */
+  function authenticate(req: IncomingMessage, target: string, raw: string, now: number): { appId: string; scope: Scope } {
     const auth = parseAuthorization(header(req, "authorization"));
     if (!auth || auth.scheme !== AUTH_SCHEME) throw new ApiError(401, "invalid-signature", "missing or malformed authorization header");
     if (!auth.timestamp) throw new ApiError(401, "missing-timestamp", "authorization has no timestamp");
@@ -199,6 +206,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       appAuthToken: header(req, "alipay-app-auth-token"),
     });
     if (!ok) throw new ApiError(401, "invalid-signature", "request signature does not verify with the app public key");
+    const token = header(req, "alipay-app-auth-token");
+    const scope = token === undefined ? null : (store.authorizations.get(token) ?? null);
+    if (token !== undefined && scope === null) throw new ApiError(401, "invalid-auth-token", "app_auth_token is not valid for this app");
     if (!isTimestampFresh(auth.timestamp, now, maxSkewMs)) {
       throw new ApiError(401, "invalid-signature", `timestamp is more than ${maxSkewMs / 1000}s away from gateway time`);
     }
@@ -209,7 +219,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       lastNoncePrune = now;
       for (const [k, expires] of nonces) if (expires < now) nonces.delete(k);
     }
-    return auth.appId;
+    return { appId: auth.appId, scope };
   }
 
   /** Sliding window: at most `rateLimit` accepted calls in any `windowMs` (a queue with a moving head). */
@@ -230,7 +240,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     usage.rateLimited(appId, now, true);
   }
 
-  function route(method: string, pathname: string, req: IncomingMessage, appId: string, raw: string, body: unknown, now: number): Outcome {
+  function route(method: string, pathname: string, req: IncomingMessage, { appId, scope }: { appId: string; scope: Scope }, raw: string, body: unknown, now: number): Outcome {
     const ok = (b: unknown): Outcome => ({ status: 200, body: b });
     const aiEndpoint = AI_ROUTES[pathname];
     if (aiEndpoint) return ok(ai.call(appId, requireMethod(method, "POST", aiEndpoint), raw, body));
@@ -238,17 +248,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (pathname.startsWith("/v3/alipay/ai/batch/")) {
       return ok(ai.getBatch(appId, decodeURIComponent(pathname.slice("/v3/alipay/ai/batch/".length)), requireMethod(method, "GET", now)));
     }
-    if (pathname === "/v3/alipay/trade/refund") return ok(refund(store, requireMethod(method, "POST", body), now));
-    if (pathname === "/v3/alipay/trade/fastpay/refund/query") return ok(queryRefund(store, requireMethod(method, "POST", body)));
-    if (pathname === "/v3/alipay/merchant/tradecomplain/batchquery") return ok(batchQuery(store, requireMethod(method, "POST", body)));
+    if (pathname === "/v3/alipay/trade/refund") return ok(refund(store, requireMethod(method, "POST", body), now, scope));
+    if (pathname === "/v3/alipay/trade/fastpay/refund/query") return ok(queryRefund(store, requireMethod(method, "POST", body), scope));
+    if (pathname === "/v3/alipay/merchant/tradecomplain/batchquery") return ok(batchQuery(store, requireMethod(method, "POST", body), scope));
     if (pathname === "/v3/alipay/merchant/tradecomplain/feedback") {
-      const { complaint, changed } = feedback(store, requireMethod(method, "POST", body), now);
+      const { complaint, changed } = feedback(store, requireMethod(method, "POST", body), now, scope);
       if (changed) notify(complaint);
       return ok({ complain_event_id: complaint.complainEventId, status: complaint.status });
     }
     if (pathname.startsWith("/v3/alipay/merchant/tradecomplain/")) {
       const id = decodeURIComponent(pathname.slice("/v3/alipay/merchant/tradecomplain/".length));
-      const { feedbacks: _feedbacks, ...detail } = getComplaint(store, requireMethod(method, "GET", id));
+      const { feedbacks: _feedbacks, ...detail } = getComplaint(store, requireMethod(method, "GET", id), scope);
       return ok(detail);
     }
     throw new ApiError(404, "invalid-method", `no such API: ${method} ${pathname}`);
@@ -264,6 +274,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       utc_timestamp: String(Date.now()),
       msg_method: "alipay.merchant.tradecomplain.changed",
       app_id: options.appId,
+      // an app acting for a merchant hears of that merchant's complaints with the merchant's app id
+      ...(complaint.authAppId && { auth_app_id: complaint.authAppId }),
       version: "1.1",
       charset: "utf-8",
       biz_content: JSON.stringify({ complain_event_id: complaint.complainEventId, status: complaint.status }),
@@ -337,9 +349,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     let outcome: Outcome;
     let fault: FaultRule | null = null;
     try {
-      const appId = authenticate(req, target, raw, now);
-      entry.appId = appId;
-      admit(appId, now);
+      const caller = authenticate(req, target, raw, now);
+      entry.appId = caller.appId;
+      admit(caller.appId, now);
       fault = faults.pick(method, pathname);
       if (fault) entry.fault = fault.kind;
       if (fault?.phase === "before" && fault.kind === "slow") await sleep(fault.delayMs ?? 2000);
@@ -351,7 +363,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         outcome = faultResponse(fault, pathname);
       } else {
         const body = parseJsonBody(method, raw);
-        outcome = route(method, pathname, req, appId, raw, body, now);
+        outcome = route(method, pathname, req, caller, raw, body, now);
         if (fault?.phase === "after" && isReplacing(fault.kind)) outcome = faultResponse(fault, pathname);
       }
     } catch (e) {
@@ -427,6 +439,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       notify(c);
       return complaintView(c);
     },
+    authorize: (authAppId, token = `${authAppId}${randomBytes(16).toString("hex")}`) => {
+      const input = z.object({ authAppId: z.string().min(1).max(32), token: z.string().min(8).max(128) }).safeParse({ authAppId, token });
+      if (!input.success) throw invalidParameter(z.prettifyError(input.error));
+      const issued = store.authorizations.get(token);
+      if (issued !== undefined && issued !== authAppId) throw invalidParameter(`app_auth_token is already issued for app ${issued}`);
+      store.authorize(token, authAppId);
+      return token;
+    },
     state: () => {
       let totalMicro = 0;
       let chargedCalls = 0;
@@ -482,6 +502,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
     if (p === "/__sandbox/trades" && method === "POST") return ok(api.createTrade(body as CreateTradeInput));
     if (p === "/__sandbox/complaints" && method === "POST") return ok(api.createComplaint(body as CreateComplaintInput));
+    if (p === "/__sandbox/authorizations" && method === "POST") {
+      const { auth_app_id, app_auth_token } = z.object({ auth_app_id: z.string(), app_auth_token: z.string().optional() }).parse(body);
+      return ok({ auth_app_id, app_auth_token: api.authorize(auth_app_id, app_auth_token) });
+    }
     const statusMatch = /^\/__sandbox\/complaints\/([^/]+)\/status$/.exec(p);
     if (statusMatch?.[1] && method === "POST") {
       const { status } = z.object({ status: z.enum(COMPLAINT_STATUSES) }).parse(body);

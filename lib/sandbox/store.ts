@@ -33,8 +33,12 @@ const tradeSchema = z.object({
   allowPartialRefund: z.boolean(),
   createdAt: z.number(),
   refunds: z.array(refundSchema),
+  /** the merchant app an ISV acts for (app_auth_token); null for the calling app's own trades */
+  authAppId: z.string().nullable().default(null),
 });
 export type TradeRecord = z.infer<typeof tradeSchema>;
+/** Whose records a call may see: the merchant app its app_auth_token stands for, or null (the app's own). */
+export type Scope = string | null;
 
 const feedbackSchema = z.object({
   feedbackCode: z.string(),
@@ -57,6 +61,8 @@ const complaintSchema = z.object({
   gmtCreate: z.number(),
   gmtModified: z.number(),
   feedbacks: z.array(feedbackSchema),
+  /** as on trades: whose complaint it is, seen only by calls made for that merchant */
+  authAppId: z.string().nullable().default(null),
 });
 export type ComplaintRecord = z.infer<typeof complaintSchema>;
 
@@ -66,12 +72,16 @@ const fileSchema = z.object({
   complaints: z.array(complaintSchema),
   sellerBalanceFen: z.number().int().nullable(),
   sequence: z.number().int(),
+  /** app_auth_token -> the merchant app id it was issued for */
+  authorizations: z.record(z.string(), z.string()).default({}),
 });
 
 export class SandboxStore {
   readonly trades = new Map<string, TradeRecord>();
   private readonly tradeNoIndex = new Map<string, string>();
   readonly complaints = new Map<string, ComplaintRecord>();
+  /** app_auth_token -> merchant app id: the merchants an ISV app may act for */
+  readonly authorizations = new Map<string, string>();
   /** null = unlimited; refunds draw it down so ACQ.SELLER_BALANCE_NOT_ENOUGH is reachable */
   sellerBalanceFen: number | null = null;
   private sequence = 0;
@@ -95,11 +105,27 @@ export class SandboxStore {
     this.save();
   }
 
-  findTrade(ref: { outTradeNo?: string; tradeNo?: string }): TradeRecord | undefined {
+  /** A trade of this scope only: another merchant's trade does not exist for the caller. */
+  findTrade(ref: { outTradeNo?: string; tradeNo?: string }, scope: Scope): TradeRecord | undefined {
     const byOut = ref.outTradeNo ? this.trades.get(ref.outTradeNo) : undefined;
-    if (byOut) return ref.tradeNo && byOut.tradeNo !== ref.tradeNo ? undefined : byOut;
     const out = ref.tradeNo ? this.tradeNoIndex.get(ref.tradeNo) : undefined;
-    return out ? this.trades.get(out) : undefined;
+    const found = byOut ? (ref.tradeNo && byOut.tradeNo !== ref.tradeNo ? undefined : byOut) : out ? this.trades.get(out) : undefined;
+    return found && found.authAppId === scope ? found : undefined;
+  }
+
+  /** A complaint of this scope only, like findTrade. */
+  findComplaint(id: string, scope: Scope): ComplaintRecord | undefined {
+    const c = this.complaints.get(id);
+    return c && c.authAppId === scope ? c : undefined;
+  }
+
+  /** Records an app_auth_token for a merchant app (Alipay issues it when the merchant authorizes the app). */
+  authorize(token: string, authAppId: string): void {
+    const known = this.authorizations.get(token);
+    if (known === authAppId) return;
+    if (known) throw new Error(`app_auth_token is already issued for app ${known}`);
+    this.authorizations.set(token, authAppId);
+    this.save();
   }
 
   putComplaint(complaint: ComplaintRecord): void {
@@ -111,6 +137,7 @@ export class SandboxStore {
     this.trades.clear();
     this.tradeNoIndex.clear();
     this.complaints.clear();
+    // authorizations stay: like the app's keys, they are configuration, not traffic
     this.sellerBalanceFen = null;
     this.save();
   }
@@ -124,6 +151,7 @@ export class SandboxStore {
       complaints: [...this.complaints.values()],
       sellerBalanceFen: this.sellerBalanceFen,
       sequence: this.sequence,
+      authorizations: Object.fromEntries(this.authorizations),
     };
     mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
@@ -146,5 +174,6 @@ export class SandboxStore {
     for (const c of data.complaints) this.complaints.set(c.complainEventId, c);
     this.sellerBalanceFen = data.sellerBalanceFen;
     this.sequence = data.sequence;
+    for (const [token, appId] of Object.entries(data.authorizations)) this.authorizations.set(token, appId);
   }
 }

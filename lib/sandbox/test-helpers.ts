@@ -38,6 +38,10 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** send these exact headers instead of signing (replays) */
   headers?: Record<string, string>;
+  /** signed and sent as alipay-app-auth-token */
+  appAuthToken?: string;
+  /** send this token instead of the signed one (a token swapped in transit) */
+  sendToken?: string;
 }
 
 export interface CallResult {
@@ -61,12 +65,15 @@ export async function call(sandbox: Sandbox, method: "GET" | "POST", pathWithQue
     body: text,
     timestamp: options.timestamp,
     nonce: options.nonce,
+    appAuthToken: options.appAuthToken,
   });
+  const token = options.sendToken ?? options.appAuthToken;
   const sentHeaders = options.headers ?? {
     authorization: signed.authorization,
     "alipay-request-id": options.requestId ?? createRequestId(),
     accept: "application/json",
     ...(method === "POST" ? { "content-type": "application/json" } : {}),
+    ...(token !== undefined && { "alipay-app-auth-token": token }),
   };
   const res = await fetch(`${sandbox.url}${pathWithQuery}`, { method, headers: sentHeaders, body: method === "GET" ? undefined : text, signal: options.signal });
   const raw = await res.text();

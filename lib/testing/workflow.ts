@@ -1,4 +1,5 @@
 import { createAlipayClient } from "../alipay/client";
+import { merchantAppAuthTokens } from "../alipay/app-auth";
 import { prismaLedger } from "../alipay/ledger";
 import { memoryRateLimiter } from "../alipay/rate-limit";
 import type { CaseKind } from "../generated/prisma/enums";
@@ -28,6 +29,7 @@ export async function workflowHarness(t: TestDb, options: Partial<SandboxOptions
     backoffMaxMs: 20,
     ledger: prismaLedger(t.prisma),
     rateLimiter: memoryRateLimiter({ perMinute: 100_000 }),
+    appAuthTokenFor: merchantAppAuthTokens(t.prisma),
   });
   return { deps: { prisma: t.prisma, client, reasoningKey: Buffer.alloc(32, 3) }, sandbox, close: () => sandbox.close() };
 }
