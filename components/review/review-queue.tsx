@@ -28,13 +28,15 @@ interface Props {
   query: string;
   canDecide: boolean;
   initialData: QueueData;
+  /** when the server read initialData (ms) */
+  renderedAt?: number;
 }
 
-export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDecide, initialData }: Props) {
+export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDecide, initialData, renderedAt }: Props) {
   const { t, locale } = useI18n();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const { data, dataUpdatedAt, error } = useQueue(merchantId, query, initialData);
+  const { data, dataUpdatedAt, error } = useQueue(merchantId, query, initialData, renderedAt);
   const [cursor, setCursor] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<"approve" | "reject" | null>(null);

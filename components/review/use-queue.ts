@@ -31,7 +31,7 @@ export interface QueueData {
 export const queueKey = (merchantId: string, query: string) => ["queue", merchantId, query] as const;
 
 /** The queue, refreshed every 5 seconds while the page is open. */
-export function useQueue(merchantId: string, query: string, initialData: QueueData) {
+export function useQueue(merchantId: string, query: string, initialData: QueueData, renderedAt?: number) {
   return useQuery({
     queryKey: queueKey(merchantId, query),
     queryFn: async (): Promise<QueueData> => {
@@ -40,6 +40,8 @@ export function useQueue(merchantId: string, query: string, initialData: QueueDa
       return res.json();
     },
     initialData,
+    // the server's time for its data, so the "updated" time and the ages render the same on both sides
+    initialDataUpdatedAt: renderedAt,
     refetchInterval: 5_000,
     refetchOnWindowFocus: true,
   });
