@@ -48,6 +48,12 @@ test("a role opening a page it may not use sees not allowed", async ({ page }) =
     await page.goto(`${TEA}/${section}`);
     await expect(page.getByTestId("not-allowed")).toBeVisible();
   }
+  await expect(page.getByTestId("denied-reason")).toHaveText("Your role does not allow this.");
+  // the whole page speaks the reader's language, the reason too
+  await useLanguage(page, "zh-CN");
+  await page.reload();
+  await expect(page.getByTestId("not-allowed")).toContainText("无权访问");
+  await expect(page.getByTestId("denied-reason")).toHaveText("您的角色无权执行此操作。");
 });
 
 test("finance opening the review queue sees not allowed, and a case leads back to the case list", async ({ page }) => {
@@ -65,6 +71,7 @@ test("another merchant's URL is refused, not filtered", async ({ page }) => {
   await signIn(page, ACCOUNTS.agent);
   await page.goto("/m/m-gadgets/cases");
   await expect(page.getByTestId("not-allowed")).toBeVisible();
+  await expect(page.getByTestId("denied-reason")).toHaveText("You do not have access to this merchant.");
   await expect(page.getByTestId("case-table")).toHaveCount(0);
 });
 

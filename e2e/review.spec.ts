@@ -33,6 +33,19 @@ test("the queue shows lanes with counts, most urgent first, and the shortcuts", 
   await page.screenshot({ path: "test-results/screens/review-queue.png" });
 });
 
+test("the queue the browser takes over is the one the server drew, even with the browser's clock an hour off", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  page.on("pageerror", (e) => problems.push(e.message));
+  await signIn(page, ACCOUNTS.agent);
+  await page.clock.setFixedTime(new Date(Date.now() + 3_600_000));
+  await page.goto(`${TEA}/review`);
+  await expect(page.getByTestId("queue-row").first()).toBeVisible();
+  await expect(page.getByTestId("queue-updated")).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(problems.filter((p) => /hydrat|#418|#425|did not match/i.test(p))).toEqual([]);
+});
+
 test("an agent claims, approves, partially refunds and rejects with the keyboard only", async ({ page }) => {
   await signIn(page, ACCOUNTS.agent);
   await page.goto(`${TEA}/review?kind=REFUND`);
@@ -68,7 +81,7 @@ test("an agent claims, approves, partially refunds and rejects with the keyboard
   await expect(page.getByTestId("submit-decision")).toContainText("Reject");
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("case-status")).toContainText("Rejected");
-  await expect(page.getByTestId("timeline")).toContainText("case.rejected");
+  await expect(page.getByTestId("timeline").locator('[data-action="case.rejected"]')).toContainText("Rejected");
   expect(await status(page)).toBe("REJECTED");
 });
 
@@ -100,8 +113,8 @@ test("a double-click on submit sends one refund", async ({ page }) => {
   await page.getByTestId("submit-decision").dblclick();
   await expect(page.getByTestId("case-status")).toContainText("Refunded", { timeout: 30_000 });
   const timeline = page.getByTestId("timeline");
-  await expect(timeline.getByText("case.approved", { exact: true })).toHaveCount(1);
-  await expect(timeline.getByText("refund.executed", { exact: true })).toHaveCount(1);
+  await expect(timeline.locator('[data-action="case.approved"]')).toHaveCount(1);
+  await expect(timeline.locator('[data-action="refund.executed"]')).toHaveCount(1);
 });
 
 test("bulk reject asks for confirmation with the total and takes the cases off the queue", async ({ page }) => {
@@ -150,6 +163,10 @@ test("a dispute reply Alipay refused waits in the failed lane; reopened, it come
   await row.locator("a").click();
   await expect(page.getByTestId("last-error")).toContainText("must not ask the customer to leave Alipay");
   await expect(page.getByTestId("retry-refund")).toHaveCount(0);
+  // What was sent is on the page, and no "nothing to decide" above the way out.
+  await expect(page.getByTestId("sent-reply")).toContainText("Reply Alipay did not take");
+  await expect(page.getByTestId("sent-reply")).toContainText(/WeChat|微信/);
+  await expect(page.getByTestId("not-open")).toHaveCount(0);
   await page.getByTestId("reopen-dispute").click();
   await expect(page.getByTestId("case-status")).toContainText("In review");
   // The refused reply is the draft, with Alipay's answer beside it.
@@ -157,9 +174,14 @@ test("a dispute reply Alipay refused waits in the failed lane; reopened, it come
   const content = page.getByTestId("feedback-content");
   await expect(content).toHaveValue(/WeChat|微信/);
   await page.screenshot({ path: "test-results/screens/dispute-reopened.png" });
-  await content.fill("We have refunded the full amount to your Alipay balance; it arrives within 1-3 days.");
+  const reply = "We have refunded the full amount to your Alipay balance; it arrives within 1-3 days.";
+  await content.fill(reply);
+  await expect(page.getByTestId("feedback-count")).toHaveText(`${reply.length}/200`);
   await page.getByTestId("submit-feedback").click();
   await expect(page.getByTestId("case-status")).toContainText("Feedback submitted", { timeout: 30_000 });
+  await expect(page.getByTestId("sent-reply")).toContainText("Reply Alipay took");
+  await expect(page.getByTestId("sent-reply")).toContainText(reply);
+  await page.screenshot({ path: "test-results/screens/dispute-sent.png", fullPage: true });
   await page.goto(`${TEA}/review?lane=failed`);
   await expect(page.getByTestId("lane-count-failed")).toHaveText(String(count - 1));
 });
@@ -188,6 +210,6 @@ test("finance cannot open the queue; an auditor reads the reasoning log, which i
   await page.getByTestId("show-reasoning").click();
   await expect(page.getByTestId("reasoning-log")).toContainText("PROMPT");
   await page.reload();
-  await expect(page.getByTestId("timeline")).toContainText("reasoning.read");
+  await expect(page.getByTestId("timeline").locator('[data-action="reasoning.read"]').first()).toContainText("AI reasoning log read");
   await expect(page.getByTestId("choose-approve")).toHaveCount(0);
 });

@@ -30,6 +30,8 @@ interface WorkbenchCase {
 }
 
 const RENEW_MS = 5 * 60_000;
+/** Alipay's limit on feedback_content */
+const FEEDBACK_MAX = 200;
 const ACTION_KEYS: Record<string, DecisionAction> = { a: "approve", p: "partial", r: "reject", e: "escalate" };
 
 export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, holder }: { merchantId: string; userId: string; canDecide: boolean; timeZone: string; c: WorkbenchCase; holder: { id: string; name: string } | null }) {
@@ -146,7 +148,8 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
           </p>
         )}
         {!canDecide && <p className="text-sm text-muted-foreground">{t("case.readOnly")}</p>}
-        {!open && <p className="text-sm text-muted-foreground" data-testid="not-open">{t("case.notOpen", { status: t(`status.${c.status}` as MessageKey) })}</p>}
+        {/* A failed case has something to do, shown below with Alipay's answer. */}
+        {!open && c.status !== "FAILED" && <p className="text-sm text-muted-foreground" data-testid="not-open">{t("case.notOpen", { status: t(`status.${c.status}` as MessageKey) })}</p>}
         {c.status === "FAILED" && (
           <div className="space-y-2 rounded-md border border-destructive/30 bg-red-50 p-3 text-sm" data-testid="last-error">
             <div>
@@ -170,6 +173,15 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
                 {t(c.kind === "REFUND" ? "case.retry" : "case.reopenReply")}
               </Button>
             )}
+          </div>
+        )}
+
+        {!open && c.kind === "DISPUTE" && c.lastReply && (
+          <div className="space-y-1 rounded-md border border-border bg-muted/40 p-3 text-sm" data-testid="sent-reply">
+            <div className="text-xs font-medium text-muted-foreground">
+              {t(c.status === "FAILED" ? "case.replyNotTaken" : c.status === "EXECUTING" ? "case.replySending" : "case.replySent")} · {c.lastReply.code} {t(`feedbackCodes.${c.lastReply.code}` as MessageKey)}
+            </div>
+            <p className="whitespace-pre-wrap break-words">{c.lastReply.content}</p>
           </div>
         )}
 
@@ -243,8 +255,14 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
             </div>
             <div className="space-y-1">
               <Label htmlFor="feedback">{t("case.feedbackContent")}</Label>
-              <Textarea id="feedback" rows={4} maxLength={200} value={feedback} onChange={(e) => setFeedback(e.target.value)} data-testid="feedback-content" />
-              {c.lastReply ? <p className="text-xs text-muted-foreground">{t("case.earlierReply")}</p> : c.draftFeedback && <p className="text-xs text-muted-foreground">{t("case.aiDraft")}</p>}
+              <Textarea id="feedback" rows={4} maxLength={FEEDBACK_MAX} value={feedback} onChange={(e) => setFeedback(e.target.value)} aria-describedby="feedback-count" data-testid="feedback-content" />
+              <div className="flex justify-between gap-2 text-xs text-muted-foreground">
+                <span>{c.lastReply ? t("case.earlierReply") : c.draftFeedback ? t("case.aiDraft") : ""}</span>
+                {/* counted as the textarea and the server count: 200 Chinese characters fit */}
+                <span id="feedback-count" className={cn("shrink-0 tabular-nums", feedback.length >= FEEDBACK_MAX && "text-amber-700")} data-testid="feedback-count">
+                  {feedback.length}/{FEEDBACK_MAX}
+                </span>
+              </div>
             </div>
             <Button type="submit" className="w-full" disabled={pending} data-testid="submit-feedback">
               {t("case.submitFeedback")}

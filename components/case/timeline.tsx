@@ -1,6 +1,13 @@
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { formatDateTime } from "@/lib/i18n/format";
-import type { Locale, Translate } from "@/lib/i18n";
+import type { Locale, MessageKey, Translate } from "@/lib/i18n";
+
+/** The person-readable name of an audit action; an action without one shows as recorded. */
+export function eventLabel(t: Translate, action: string): string {
+  const key = `events.${action}` as MessageKey;
+  const label = t(key);
+  return label === key ? action : label;
+}
 
 export function Timeline({ events, t, locale, timeZone }: { events: { id: string; action: string; actor: string | null; at: Date }[]; t: Translate; locale: Locale; timeZone: string }) {
   return (
@@ -11,13 +18,13 @@ export function Timeline({ events, t, locale, timeZone }: { events: { id: string
       <CardContent>
         <ol className="space-y-2 text-sm" data-testid="timeline">
           {events.map((e) => (
-            <li key={e.id} className="flex gap-2">
+            <li key={e.id} className="flex gap-2" data-action={e.action}>
               <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-primary/60" />
               <div>
-                <div className="font-mono text-xs">{e.action}</div>
+                <div title={e.action}>{eventLabel(t, e.action)}</div>
                 <div className="text-xs text-muted-foreground">
                   {formatDateTime(e.at, locale, timeZone)}
-                  {e.actor ? ` · ${e.actor}` : " · system"}
+                  {` · ${e.actor ?? t("events.system")}`}
                 </div>
               </div>
             </li>

@@ -67,13 +67,17 @@ export async function authorize(merchantId: string, scope?: Scope): Promise<Acce
   };
 }
 
+/** Why a page is refused, shown in the reader's language. */
+export type Denied = "merchant" | "role" | "none";
+
 /** For pages: the access, or the reason to show the not-allowed page. Signed-out visitors go to sign-in. */
-export async function pageAccess(merchantId: string, scope?: Scope): Promise<Access | { denied: string }> {
-  await requireUser();
+export async function pageAccess(merchantId: string, scope?: Scope): Promise<Access | { denied: Denied }> {
+  const user = await requireUser();
   try {
     return await authorize(merchantId, scope);
   } catch (err) {
-    if (err instanceof AppError && err.kind === "forbidden") return { denied: err.message };
-    throw err;
+    if (!(err instanceof AppError && err.kind === "forbidden")) throw err;
+    const member = (await membershipsOf(user.id)).some((m) => m.merchantId === merchantId);
+    return { denied: member ? "role" : "merchant" };
   }
 }

@@ -3,7 +3,7 @@ import { NotAllowed } from "@/components/shell/not-allowed";
 export default function NoAccess() {
   return (
     <main className="p-10">
-      <NotAllowed reason="Your account has no merchant memberships." />
+      <NotAllowed reason="none" />
     </main>
   );
 }
