@@ -171,6 +171,25 @@ describe("review queue", () => {
     expect(h.sandbox.state().complaints.find((x) => x.complain_event_id === complaint.complain_event_id)!.feedbacks.map((f) => f.feedback_content)).toEqual(["We refunded you in full on 1 Dec."]);
   });
 
+  it("refuses a reopened reply sent again unchanged, as Alipay refused it the first time", async () => {
+    const c = await makeCase(t, h, { merchantId: M, kind: "DISPUTE", status: "REVIEW" });
+    const complaint = h.sandbox.createComplaint({ out_trade_no: c.outTradeNo });
+    await t.prisma.case.update({ where: { id: c.id }, data: { complainEventId: complaint.complain_event_id } });
+    const reply = async (content: string) => {
+      const { version } = await t.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
+      await submitFeedback(t.prisma, M, alice, feedbackInput.parse({ caseId: c.id, version, feedbackCode: "02", content }));
+      while ((await drainOnce(h.deps, "w1")) > 0);
+      return t.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
+    };
+    const offPlatform = "Hello, add me on WeChat at tea-shop and we will sort out the refund.";
+    expect(await reply(offPlatform)).toMatchObject({ status: "FAILED", lastError: expect.stringMatching(/^INVALID_PARAMETER: .*leave Alipay/) });
+    await reopenDispute(t.prisma, M, c.id, alice);
+    expect(await reply(offPlatform)).toMatchObject({ status: "FAILED" });
+    await reopenDispute(t.prisma, M, c.id, alice);
+    expect(await reply("We have refunded the full amount to your Alipay balance.")).toMatchObject({ status: "FEEDBACK_SUBMITTED", lastError: null });
+    expect(h.sandbox.state().complaints.find((x) => x.complain_event_id === complaint.complain_event_id)!.feedbacks).toHaveLength(1);
+  });
+
   it("gives a dead worker's job to another once its lease expires", async () => {
     const c = await makeCase(t, h, { merchantId: M });
     await t.prisma.job.create({ data: { merchantId: M, kind: "assess", caseId: c.id } });

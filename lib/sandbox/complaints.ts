@@ -139,6 +139,13 @@ export function getComplaint(store: SandboxStore, id: string, scope: Scope): Com
   return complaintView(c);
 }
 
+/**
+ * The sandbox's stand-in for Alipay's review of a reply: one that takes the customer off Alipay
+ * (another messenger, a phone number) is refused, so a refused reply sent again unchanged is
+ * refused again.
+ */
+export const OFF_PLATFORM = /微信|加我|\bQQ\b|\bwechat\b|\bwhatsapp\b|\btelegram\b|(?<!\d)1[3-9]\d{9}(?!\d)/i;
+
 /** Returns the complaint and whether it changed (a repeat of the same feedback is a no-op). */
 export function feedback(store: SandboxStore, input: unknown, now: number, scope: Scope): { complaint: ComplaintRecord; changed: boolean } {
   const parsed = feedbackSchema.safeParse(input);
@@ -146,6 +153,9 @@ export function feedback(store: SandboxStore, input: unknown, now: number, scope
   const body = parsed.data;
   const c = store.findComplaint(body.complain_event_id, scope);
   if (!c) throw notFound(body.complain_event_id);
+  if (OFF_PLATFORM.test(body.feedback_content)) {
+    throw new ApiError(400, "INVALID_PARAMETER", "feedback_content must not ask the customer to leave Alipay");
+  }
   const images = Array.isArray(body.feedback_images)
     ? body.feedback_images
     : (body.feedback_images ?? "").split(",").map((s) => s.trim()).filter(Boolean);

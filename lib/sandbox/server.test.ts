@@ -152,6 +152,11 @@ describe("trade complaints", () => {
     expect(repeat.status).toBe(200);
     const longOperator = await call(sandbox, "POST", "/v3/alipay/merchant/tradecomplain/feedback", { ...fb, operator: "toolong1" });
     expect(longOperator.status).toBe(400);
+    for (const offPlatform of ["您好，请加我微信 tea-shop 处理退款。", "Add me on WeChat at tea-shop", "Call me on 13812345678"]) {
+      const refused = await call(sandbox, "POST", "/v3/alipay/merchant/tradecomplain/feedback", { ...fb, feedback_content: offPlatform });
+      expect([refused.status, body(refused).code], offPlatform).toEqual([400, "INVALID_PARAMETER"]);
+    }
+    expect(sandbox.state().complaints.find((x) => x.complain_event_id === c.complain_event_id)!.feedbacks).toHaveLength(1);
     const detail = await call(sandbox, "GET", `/v3/alipay/merchant/tradecomplain/${c.complain_event_id}`);
     expect(body(detail)).toMatchObject({ status: "MERCHANT_FEEDBACKED", complain_reason: "未收到货" });
     const missing = await call(sandbox, "GET", "/v3/alipay/merchant/tradecomplain/none");
