@@ -44,6 +44,13 @@ test("the queue the browser takes over is the one the server drew, even with the
   await expect(page.getByTestId("queue-updated")).toBeVisible();
   await page.waitForLoadState("networkidle");
   expect(problems.filter((p) => /hydrat|#418|#425|did not match/i.test(p))).toEqual([]);
+  // After a live refresh too, "updated" is the server's time, not the browser's hour-off clock.
+  const updated = page.getByTestId("queue-updated");
+  const first = (await updated.textContent()) ?? "";
+  await expect(updated).not.toHaveText(first, { timeout: 15_000 }); // the 5-second refresh came
+  const hour = (at: number) => new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", hour: "numeric", hour12: true }).format(at).replace(/\s?[AP]M/, "");
+  const shown = /(\d{1,2}):\d{2}:\d{2}/.exec((await updated.textContent()) ?? "")?.[1];
+  expect([hour(Date.now() - 60_000), hour(Date.now() + 60_000)]).toContain(shown);
 });
 
 test("an agent claims, approves, partially refunds and rejects with the keyboard only", async ({ page }) => {

@@ -28,15 +28,13 @@ interface Props {
   query: string;
   canDecide: boolean;
   initialData: QueueData;
-  /** when the server read initialData (ms) */
-  renderedAt?: number;
 }
 
-export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDecide, initialData, renderedAt }: Props) {
+export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDecide, initialData }: Props) {
   const { t, locale } = useI18n();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const { data, dataUpdatedAt, error } = useQueue(merchantId, query, initialData, renderedAt);
+  const { data, error } = useQueue(merchantId, query, initialData);
   const [cursor, setCursor] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<"approve" | "reject" | null>(null);
@@ -119,7 +117,7 @@ export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDeci
     else params.delete("lane");
     return `/m/${merchantId}/review${params.size ? `?${params}` : ""}`;
   };
-  const now = dataUpdatedAt;
+  const now = Date.parse(data.readAt);
 
   return (
     <div className="space-y-4">
@@ -129,7 +127,7 @@ export function ReviewQueue({ merchantId, userId, timeZone, lane, query, canDeci
           <p className="text-sm text-muted-foreground">{t("review.subtitle")}</p>
         </div>
         <div className="flex items-center gap-3 text-xs text-muted-foreground">
-          <span data-testid="queue-updated">{t("review.live", { time: new Date(dataUpdatedAt).toLocaleTimeString(locale, { timeZone }) })}</span>
+          <span data-testid="queue-updated">{t("review.live", { time: new Date(data.readAt).toLocaleTimeString(locale, { timeZone }) })}</span>
           <Button variant="ghost" size="sm" onClick={() => setHelp(true)} data-testid="shortcuts-button">
             <kbd>?</kbd> {t("review.shortcuts")}
           </Button>

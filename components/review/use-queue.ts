@@ -26,12 +26,14 @@ export interface QueueItem {
 export interface QueueData {
   counts: Record<Lane | "total", number>;
   rows: QueueItem[];
+  /** the server's time when it read the queue (ISO): ages and "updated" are reckoned from it, so they agree on server and browser whatever the browser's clock */
+  readAt: string;
 }
 
 export const queueKey = (merchantId: string, query: string) => ["queue", merchantId, query] as const;
 
 /** The queue, refreshed every 5 seconds while the page is open. */
-export function useQueue(merchantId: string, query: string, initialData: QueueData, renderedAt?: number) {
+export function useQueue(merchantId: string, query: string, initialData: QueueData) {
   return useQuery({
     queryKey: queueKey(merchantId, query),
     queryFn: async (): Promise<QueueData> => {
@@ -40,8 +42,7 @@ export function useQueue(merchantId: string, query: string, initialData: QueueDa
       return res.json();
     },
     initialData,
-    // the server's time for its data, so the "updated" time and the ages render the same on both sides
-    initialDataUpdatedAt: renderedAt,
+    initialDataUpdatedAt: () => Date.parse(initialData.readAt),
     refetchInterval: 5_000,
     refetchOnWindowFocus: true,
   });

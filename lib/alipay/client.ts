@@ -212,9 +212,10 @@ export interface AlipayClientConfig {
   appAuthToken?: string;
   /**
    * the app_auth_token for the merchant a call is made for, when the app acts for several
-   * (Alipay's third-party app model); a merchant without one is called as the app itself
+   * (Alipay's third-party app model): null calls as the app itself, a throw sends nothing.
+   * Replaces `appAuthToken` when given; read once per logical call.
    */
-  appAuthTokenFor?: (merchantId: string) => Promise<string | null | undefined>;
+  appAuthTokenFor?: (merchantId: string) => Promise<string | null>;
   /** default nodeHttpTransport(); when only `fetch` is given it is used through fetchTransport */
   transport?: Transport;
   fetch?: FetchLike;
@@ -327,6 +328,8 @@ interface Request<T> {
   price: (data: T, rawResponse: string) => Cost;
   timeoutMs: number;
   ctx: CallContext;
+  /** whom the call acts for, resolved at its first attempt and kept for the rest */
+  appAuthToken?: Promise<string | null>;
 }
 
 const FREE: Omit<Cost, "tier"> = { cost: 0, fee: 0, priceVersion: null };
@@ -482,19 +485,20 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
   async function attemptOnce<T>(req: Request<T>, attempt: number, deadline: Deadline): Promise<Attempt<T>> {
     const info: AlipayErrorInfo = { endpoint: req.endpoint.name, requestId: req.requestId };
     if (deadline.at - now() <= 0) throw new TimeoutError("deadline exceeded", true, info);
+    // Before a rate-limit token is spent: a merchant we may not act for gets nothing sent.
+    const appAuthToken = await (req.appAuthToken ??= config.appAuthTokenFor ? config.appAuthTokenFor(req.ctx.merchantId) : Promise.resolve(config.appAuthToken ?? null));
     await acquireToken(info, deadline);
     const budget = Math.min(req.timeoutMs, deadline.at - now());
     if (budget <= 0) throw new TimeoutError("deadline exceeded", true, info);
 
     const method = req.endpoint.method;
-    const appAuthToken = (config.appAuthTokenFor && (await config.appAuthTokenFor(req.ctx.merchantId))) || config.appAuthToken;
     const signed = signRequest({
       appId,
       privateKey,
       method,
       pathWithQuery: req.pathWithQuery,
       body: req.body,
-      appAuthToken,
+      appAuthToken: appAuthToken ?? undefined,
     });
     const headers: Record<string, string> = {
       authorization: signed.authorization,

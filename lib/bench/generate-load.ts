@@ -161,7 +161,7 @@ export async function generateLoad(
   const hash = await hashPassword(DEMO_PASSWORD);
   await timed("accounts", () =>
     run(`
-      ${DEMO_MERCHANTS.map((m) => `INSERT INTO "Merchant"(id, name, "timeZone", "alipayAppId") VALUES (${lit(m.id)}, ${lit(m.name)}, ${lit(m.timeZone)}, ${lit(m.alipayAppId)});`).join("\n")}
+      ${DEMO_MERCHANTS.map((m) => `INSERT INTO "Merchant"(id, name, "timeZone", "alipayAppId", "alipayAppAuthToken") VALUES (${lit(m.id)}, ${lit(m.name)}, ${lit(m.timeZone)}, ${lit(m.alipayAppId)}, ${lit(m.alipayAppAuthToken)});`).join("\n")}
       ${DEMO_USERS.map(
         (u, i) =>
           `INSERT INTO "User"(id, email, name, "passwordHash") VALUES ('u-demo-${i}', ${lit(u.email)}, ${lit(u.name)}, ${lit(hash)});\n` +

@@ -1,13 +1,14 @@
 import type { Role } from "../generated/prisma/enums";
+import { DEMO_APP_ID, DEMO_AUTHORIZATION } from "../sandbox/config";
 
 export const DEMO_PASSWORD = "demo-password";
 
 export const DEMO_MERCHANTS = [
   // The demo sandbox has one Alipay app. It is the tea house's own; the gadget shop authorized it to
-  // act for it (an app_auth_token, made at seeding), so each merchant's calls see its own trades
-  // and complaints only.
-  { id: "m-teahouse", name: "Hangzhou Tea House", timeZone: "Asia/Shanghai", alipayAppId: "2021000000000001", authorizesApp: false },
-  { id: "m-gadgets", name: "Shenzhen Gadget Co.", timeZone: "Asia/Shanghai", alipayAppId: "2021000000000002", authorizesApp: true },
+  // act for it (an app_auth_token the sandbox knows), so each merchant's calls see its own trades
+  // and complaints only (decision 009).
+  { id: "m-teahouse", name: "Hangzhou Tea House", timeZone: "Asia/Shanghai", alipayAppId: DEMO_APP_ID, alipayAppAuthToken: null },
+  { id: "m-gadgets", name: "Shenzhen Gadget Co.", timeZone: "Asia/Shanghai", alipayAppId: DEMO_AUTHORIZATION.authAppId, alipayAppAuthToken: DEMO_AUTHORIZATION.token },
 ] as const;
 
 export type DemoMerchantId = (typeof DEMO_MERCHANTS)[number]["id"];

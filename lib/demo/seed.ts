@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { CaseStatus, Prisma } from "../generated/prisma/client";
 import { hashPassword } from "../auth/passwords";
@@ -64,9 +64,7 @@ export async function seedDemo(
 ): Promise<SeedSummary | null> {
   if ((await prisma.merchant.count()) > 0) return null;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await prisma.merchant.createMany({
-    data: DEMO_MERCHANTS.map(({ authorizesApp, ...m }) => ({ ...m, alipayAppAuthToken: authorizesApp ? `${m.alipayAppId}${randomBytes(16).toString("hex")}` : null })),
-  });
+  await prisma.merchant.createMany({ data: DEMO_MERCHANTS.map((m) => ({ ...m })) });
   const userIds = new Map<string, string>();
   for (const u of DEMO_USERS) {
     const created = await prisma.user.create({

@@ -5,6 +5,7 @@ import { createTestDb, type TestDb } from "../testing/db";
 import { workflowHarness, type WorkflowHarness } from "../testing/workflow";
 import { parseAlipayTime, pollComplaints } from "./intake";
 import { handleComplaintNotification } from "./notifications";
+import { startComplaintPolling } from "../jobs/worker";
 
 const M = "m-disputes";
 
@@ -85,7 +86,11 @@ describe("dispute intake", () => {
     expect(await owner(theirs.complain_event_id)).toEqual([G]);
 
     // The notification names the merchant's app in auth_app_id: it lands with that merchant, once.
-    const note = await vi.waitFor(() => delivered.find((d) => d.complainEventId === theirs.complain_event_id)!);
+    const note = await vi.waitFor(() => {
+      const found = delivered.find((d) => d.complainEventId === theirs.complain_event_id);
+      if (!found) throw new Error("not yet notified");
+      return found;
+    });
     expect(note.params.auth_app_id).toBe("2021000000000321");
     expect(await notify(note.params)).toEqual({ status: 200, body: "success" });
     expect(await owner(theirs.complain_event_id)).toEqual([G]);
@@ -94,6 +99,36 @@ describe("dispute intake", () => {
     const reply = { complain_event_id: theirs.complain_event_id, feedback_code: "04" as const, feedback_content: "已处理" };
     await expect(h.deps.client.complaintFeedback(reply, { merchantId: M })).rejects.toMatchObject({ code: "COMPLAIN_EVENT_NOT_EXIST" });
     expect((await h.deps.client.complaintFeedback(reply, { merchantId: G })).data.status).toBe("MERCHANT_FEEDBACKED");
+  });
+
+  it("takes no notification for a merchant app that has not authorized ours, and one merchant's failed poll does not stop the others'", async () => {
+    const before = await t.prisma.case.count();
+    // A merchant app whose authorization was revoked: the notification (signed by Alipay) is refused.
+    await t.prisma.merchant.create({ data: { id: "m-disputes-revoked", name: "Revoked Co", alipayAppId: "2021000000000654" } });
+    h.sandbox.authorize("2021000000000654");
+    h.sandbox.createTrade({ out_trade_no: "R-1", total_amount: "9.00", auth_app_id: "2021000000000654" });
+    const revoked = h.sandbox.createComplaint({ out_trade_no: "R-1", auth_app_id: "2021000000000654" });
+    const note = await vi.waitFor(() => {
+      const found = delivered.find((d) => d.complainEventId === revoked.complain_event_id);
+      if (!found) throw new Error("not yet notified");
+      return found;
+    });
+    expect(await notify(note.params)).toMatchObject({ status: 400, reason: expect.stringContaining("has not authorized") });
+    expect(await t.prisma.case.count()).toBe(before);
+
+    // A token Alipay no longer honours (401 invalid-auth-token) for the first merchant polled.
+    await t.prisma.merchant.create({ data: { id: "m-a-stale-token", name: "Stale Co", alipayAppId: "2021000000000655", alipayAppAuthToken: "2021000000000655gone" } });
+    h.sandbox.createTrade({ out_trade_no: "D-4", total_amount: "15.00" });
+    const ours = h.sandbox.createComplaint({ out_trade_no: "D-4" });
+    const stop = new AbortController();
+    startComplaintPolling({ deps: h.deps }, stop.signal, 300);
+    try {
+      await expect.poll(() => t.prisma.case.count({ where: { merchantId: M, complainEventId: ours.complain_event_id } }), { timeout: 10_000 }).toBe(1);
+    } finally {
+      stop.abort();
+      await new Promise((r) => setTimeout(r, 1_000)); // a poll already running finishes
+    }
+    expect(await t.prisma.case.count({ where: { merchantId: { in: ["m-a-stale-token", "m-disputes-revoked"] } } })).toBe(0);
   });
 
   it("reads Alipay's GMT+8 times", () => {

@@ -8,8 +8,10 @@ export type NotificationAnswer = { status: 200; body: "success" } | { status: 40
 export async function handleComplaintNotification(prisma: PrismaClient, client: AlipayClient, alipayPublicKey: string, params: Record<string, string>): Promise<NotificationAnswer> {
   const verified = verifyComplaintNotification(params, alipayPublicKey);
   if (!verified) return { status: 400, body: "fail", reason: "signature or message did not verify" };
-  const merchant = await prisma.merchant.findUnique({ where: { alipayAppId: verified.appId }, select: { id: true } });
+  const merchant = await prisma.merchant.findUnique({ where: { alipayAppId: verified.appId }, select: { id: true, alipayAppId: true, alipayAppAuthToken: true } });
   if (!merchant) return { status: 400, body: "fail", reason: `no merchant uses app ${verified.appId}` };
+  // Only a merchant our app can ask about the complaint: its own, or one that authorized it.
+  if (merchant.alipayAppId !== client.appId && !merchant.alipayAppAuthToken) return { status: 400, body: "fail", reason: `app ${verified.appId} has not authorized this app` };
   await ingestComplaint(prisma, client, merchant.id, verified.complainEventId);
   return { status: 200, body: "success" };
 }

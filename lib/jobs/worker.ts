@@ -78,7 +78,10 @@ export function pollableMerchants(prisma: WorkflowDeps["prisma"], appId: string)
 export function startComplaintPolling(s: { deps: WorkflowDeps }, signal: AbortSignal, everyMs = COMPLAINT_POLL_MS) {
   const poll = async () => {
     try {
-      for (const m of await pollableMerchants(s.deps.prisma, s.deps.client.appId)) await pollComplaints(s.deps.prisma, s.deps.client, m.id);
+      for (const m of await pollableMerchants(s.deps.prisma, s.deps.client.appId)) {
+        // one merchant's failure (a revoked token) must not keep the others' complaints from coming in
+        await pollComplaints(s.deps.prisma, s.deps.client, m.id).catch((err: unknown) => log.error("complaint poll failed", { merchantId: m.id, err }));
+      }
     } catch (err) {
       log.error("complaint poll failed", { err });
     }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { loadPem } from "../alipay/keys";
 import type { Env } from "../env";
-import { ensureDemoKeys } from "../sandbox/config";
+import { DEMO_AUTHORIZATION, ensureDemoKeys } from "../sandbox/config";
 import { startSandbox, type ComplaintNotification, type Sandbox } from "../sandbox/server";
 
 export interface GatewayConfig {
@@ -45,6 +45,7 @@ export async function resolveGateway(env: Env, notify?: (n: ComplaintNotificatio
     latencyMs: latency(env.SANDBOX_LATENCY_MS),
     rateLimitPerMinute: env.AI_RATE_LIMIT_PER_MINUTE,
     stateFile: path.join(env.dataDir, "sandbox", "state.json"),
+    authorizations: { [DEMO_AUTHORIZATION.token]: DEMO_AUTHORIZATION.authAppId },
     log: () => undefined,
     ...(notify && { notify }),
   });

@@ -35,7 +35,7 @@ async function build(): Promise<Services> {
     timeoutMs: env.AI_TIMEOUT_MS,
     ledger: meteredLedger(prismaLedger(conn.prisma)),
     rateLimiter: dbRateLimiter(conn.runner, { perMinute: env.AI_RATE_LIMIT_PER_MINUTE }),
-    appAuthTokenFor: merchantAppAuthTokens(conn.prisma),
+    appAuthTokenFor: merchantAppAuthTokens(conn.prisma, config.appId),
     onLedgerError: (err) => log.error("ledger write failed", { err }),
   });
   return { deps: { prisma: conn.prisma, client, reasoningKey: secrets(env).reasoningKeyring }, client, alipayPublicKey: config.alipayPublicKey, sandbox };

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { loadSandboxConfig, parseLatency } from "./config";
+import { DEMO_AUTHORIZATION, loadSandboxConfig, parseLatency } from "./config";
 import { faultRuleSchema } from "./faults";
 import { startSandbox } from "./server";
 
@@ -48,6 +48,8 @@ async function main(): Promise<void> {
     drift: values.drift ?? false,
     faults,
     stateFile: values["no-state"] ? undefined : config.stateFile,
+    // with the demo keys, the demo's second merchant has authorized the app (as `npm run db:seed` records)
+    ...(config.demo && { authorizations: { [DEMO_AUTHORIZATION.token]: DEMO_AUTHORIZATION.authAppId } }),
     log: (line) => console.error(line),
   });
 

@@ -7,6 +7,12 @@ import { parseEnv } from "@/lib/env";
 /** The sandbox's app and keys. The only reader of SANDBOX_APP_ID / _APP_PUBLIC_KEY / _ALIPAY_PRIVATE_KEY. */
 
 export const DEMO_APP_ID = "2021000000000001";
+/**
+ * The demo's second merchant app and the app_auth_token with which it authorized the demo app.
+ * Fixed so that the sandbox knows it however it runs (embedded, or `npm run sandbox` beside
+ * `npm run db:seed`); it opens nothing without the demo app's private key, made per install.
+ */
+export const DEMO_AUTHORIZATION = { authAppId: "2021000000000002", token: "2021000000000002d3m0a7b9c1e5f24680acd9e3f7b2c4d6e8" } as const;
 
 export interface DemoKeys {
   dir: string;

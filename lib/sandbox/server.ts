@@ -52,6 +52,8 @@ export interface SandboxOptions {
   batchCompletionMs?: number;
   /** null balance = unlimited (default) */
   sellerBalance?: string | null;
+  /** app_auth_token -> merchant app id, issued at start (see authorize) */
+  authorizations?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -149,6 +151,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let rateLimit = options.rateLimitPerMinute ?? 100;
 
   const store = new SandboxStore(options.stateFile);
+  for (const [token, authAppId] of Object.entries(options.authorizations ?? {})) store.authorize(token, authAppId);
   if (options.sellerBalance !== undefined) store.sellerBalanceFen = options.sellerBalance === null ? null : requireYuan(options.sellerBalance);
   const faults = new FaultInjector(createRng(hashSeed(seed, "faults")));
   faults.set(options.faults ?? []);

@@ -29,7 +29,7 @@ export async function workflowHarness(t: TestDb, options: Partial<SandboxOptions
     backoffMaxMs: 20,
     ledger: prismaLedger(t.prisma),
     rateLimiter: memoryRateLimiter({ perMinute: 100_000 }),
-    appAuthTokenFor: merchantAppAuthTokens(t.prisma),
+    appAuthTokenFor: merchantAppAuthTokens(t.prisma, TEST_APP_ID),
   });
   return { deps: { prisma: t.prisma, client, reasoningKey: Buffer.alloc(32, 3) }, sandbox, close: () => sandbox.close() };
 }

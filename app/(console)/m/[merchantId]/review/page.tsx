@@ -24,7 +24,7 @@ export default async function ReviewPage({ params, searchParams }: PageProps<"/m
   const prisma = await db();
   const readAt = new Date();
   const [counts, rows] = await Promise.all([laneCounts(prisma, merchantId), listQueue(prisma, merchantId, parsed.data)]);
-  const initialData = JSON.parse(JSON.stringify({ counts, rows }));
+  const initialData = JSON.parse(JSON.stringify({ counts, rows, readAt }));
   return (
     <ReviewQueue
       merchantId={merchantId}
@@ -34,7 +34,6 @@ export default async function ReviewPage({ params, searchParams }: PageProps<"/m
       query={new URLSearchParams(raw).toString()}
       canDecide={can(access.role, "review:decide")}
       initialData={initialData}
-      renderedAt={readAt.getTime()}
     />
   );
 }

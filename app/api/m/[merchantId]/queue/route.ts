@@ -16,8 +16,9 @@ export async function GET(req: Request, { params }: { params: Promise<{ merchant
       return Response.json({ error: { code: "invalid_request", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } }, { status: 400 });
     }
     const prisma = await db();
+    const readAt = new Date().toISOString();
     const [counts, rows] = await Promise.all([laneCounts(prisma, merchantId), listQueue(prisma, merchantId, parsed.data)]);
-    return Response.json({ counts, rows }, { headers: { "cache-control": "no-store" } });
+    return Response.json({ counts, rows, readAt }, { headers: { "cache-control": "no-store" } });
   } catch (err) {
     const e = toUserError(err);
     return Response.json({ error: { code: e.kind, message: e.message } }, { status: e.kind === "unexpected" ? 500 : HTTP_STATUS[e.kind] });
