@@ -279,7 +279,9 @@ export async function runMultiInstance(o: MultiInstanceOptions): Promise<MultiIn
         bases.map(async (b, i) => {
           const res = await fetch(`${b}/api/m/${m.id}/queue`, { headers: { cookie: cookies[i]! } });
           if (!res.ok) throw new Error(`queue at ${b}: ${res.status} ${await res.text()}`);
-          return (await res.json()) as { counts: unknown; rows: unknown[] };
+          // the lanes and rows; readAt is each instance's own clock
+          const { counts, rows } = (await res.json()) as { counts: unknown; rows: unknown[]; readAt: string };
+          return { counts, rows };
         }),
       );
       queue[m.id] = { same: JSON.stringify(answers[0]) === JSON.stringify(answers[1]), rows: answers[0]!.rows.length, counts: answers[0]!.counts };
