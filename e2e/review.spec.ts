@@ -106,6 +106,9 @@ test("a second agent sees a claimed case as held and cannot decide it", async ({
   await signIn(second, ACCOUNTS.twoMerchants);
   await second.goto(href!);
   await expect(second.getByTestId("held-by")).toContainText("Li Na");
+  // ...and until when at the latest: the time the holder sees on their own claim
+  const until = /\d{1,2}:\d{2}(\s?[AP]M)?/.exec((await page.getByTestId("you-hold").textContent()) ?? "")![0];
+  await expect(second.getByTestId("held-by")).toContainText(`until ${until}`);
   await expect(second.getByTestId("choose-approve")).toHaveCount(0);
   await second.goto(`${TEA}/review?kind=REFUND`);
   await expect(second.locator(`[data-testid=queue-row][data-case-id="${href!.split("/").pop()}"] [data-testid=holder]`)).toContainText("Li Na");

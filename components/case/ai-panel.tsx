@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import type { CaseDetail } from "@/lib/cases/detail";
 import { formatMoney, formatScore } from "@/lib/i18n/format";
-import type { Locale, MessageKey, Translate } from "@/lib/i18n";
+import { labelOf, type Locale, type MessageKey, type Translate } from "@/lib/i18n";
 import { ReasoningLog } from "./reasoning-log";
 
 export function AiPanel({ detail, t, locale, merchantId, canReadReasoning }: { detail: CaseDetail; t: Translate; locale: Locale; merchantId: string; canReadReasoning: boolean }) {
@@ -36,7 +36,7 @@ export function AiPanel({ detail, t, locale, merchantId, canReadReasoning }: { d
               <div>
                 <dt className="text-xs text-muted-foreground">{t("case.recommendation")}</dt>
                 <dd className="mt-1">
-                  <Badge tone={d.recommendation === "PASS" ? "success" : d.recommendation === "REJECT" ? "danger" : "warning"}>{d.recommendation}</Badge>
+                  <Badge tone={d.recommendation === "PASS" ? "success" : d.recommendation === "REJECT" ? "danger" : "warning"}>{d.recommendation ? labelOf(t, "aiWords", d.recommendation) : "—"}</Badge>
                 </dd>
               </div>
               {d.suggestedRefundFen !== null && (
@@ -57,7 +57,7 @@ export function AiPanel({ detail, t, locale, merchantId, canReadReasoning }: { d
             <div className="flex flex-wrap gap-4 text-xs text-muted-foreground">
               {d.sentiment && (
                 <span>
-                  {t("case.sentiment")}: <span className="text-foreground">{d.sentiment}</span>
+                  {t("case.sentiment")}: <span className="text-foreground">{labelOf(t, "aiWords", d.sentiment)}</span>
                 </span>
               )}
               {d.anomalies.length > 0 && (

@@ -34,11 +34,11 @@ const RENEW_MS = 5 * 60_000;
 const FEEDBACK_MAX = 200;
 const ACTION_KEYS: Record<string, DecisionAction> = { a: "approve", p: "partial", r: "reject", e: "escalate" };
 
-export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, holder }: { merchantId: string; userId: string; canDecide: boolean; timeZone: string; c: WorkbenchCase; holder: { id: string; name: string } | null }) {
+export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, holder }: { merchantId: string; userId: string; canDecide: boolean; timeZone: string; c: WorkbenchCase; holder: { id: string; name: string; until: string } | null }) {
   const { t, locale } = useI18n();
   const router = useRouter();
   const open = c.status === "REVIEW" || c.status === "ESCALATED";
-  const [claim, setClaim] = useState<{ mine: boolean; name?: string; until?: string } | null>(holder && holder.id !== userId ? { mine: false, name: holder.name } : null);
+  const [claim, setClaim] = useState<{ mine: boolean; name?: string; until?: string } | null>(holder && holder.id !== userId ? { mine: false, name: holder.name, until: holder.until } : null);
   const [action, setAction] = useState<DecisionAction | null>(null);
   const [reasonCode, setReasonCode] = useState<string>("");
   const [amount, setAmount] = useState(fenToYuan(c.suggestedRefundFen && c.suggestedRefundFen < c.requestedAmountFen ? c.suggestedRefundFen : Math.min(c.requestedAmountFen, c.refundableFen)));
@@ -50,6 +50,7 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
   const [pending, start] = useTransition();
 
   const mayDecide = canDecide && open && claim?.mine === true;
+  const clock = (at: string) => new Date(at).toLocaleTimeString(locale, { timeZone, hour: "2-digit", minute: "2-digit" });
 
   useEffect(() => {
     if (!canDecide || !open) return;
@@ -59,7 +60,7 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
       if (cancelled) return;
       if (!result.ok) setMessage({ tone: "error", text: result.error.message });
       else if (result.data.ok) setClaim({ mine: true, until: String(result.data.expiresAt) });
-      else setClaim({ mine: false, name: result.data.heldBy });
+      else setClaim({ mine: false, name: result.data.heldBy, until: String(result.data.expiresAt) });
     };
     void take();
     const renew = setInterval(take, RENEW_MS);
@@ -113,7 +114,7 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
       const result = await submitFeedbackAction(merchantId, { caseId: c.id, version: c.version, feedbackCode, content: feedback });
       if (!result.ok) setMessage({ tone: "error", text: result.error.message });
       else {
-        setMessage({ tone: "ok", text: t("case.decidedOk") });
+        setMessage({ tone: "ok", text: t("case.replyQueued") });
         router.refresh();
       }
     });
@@ -139,12 +140,12 @@ export function CaseWorkbench({ merchantId, userId, canDecide, timeZone, c, hold
       <CardContent className="space-y-3">
         {claim && !claim.mine && open && (
           <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="held-by">
-            {t("case.heldBy", { name: claim.name ?? "" })}
+            {t("case.heldBy", { name: claim.name ?? "", time: claim.until ? clock(claim.until) : "—" })}
           </p>
         )}
         {claim?.mine && open && (
           <p className="text-xs text-muted-foreground" data-testid="you-hold">
-            {t("case.youHold", { time: new Date(claim.until!).toLocaleTimeString(locale, { timeZone, hour: "2-digit", minute: "2-digit" }) })}
+            {t("case.youHold", { time: clock(claim.until!) })}
           </p>
         )}
         {!canDecide && <p className="text-sm text-muted-foreground">{t("case.readOnly")}</p>}

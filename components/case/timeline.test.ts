@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { translator } from "@/lib/i18n";
+import { labelOf, translator } from "@/lib/i18n";
 import { eventLabel } from "./timeline";
 
 /** Every audit action the code records about a case, read from the source so a new one cannot be missed. */
@@ -32,5 +32,12 @@ describe("timeline labels", () => {
   it("shows an action it has no name for as recorded", () => {
     expect(eventLabel(translator("en"), "case.teleported")).toBe("case.teleported");
     expect(eventLabel(translator("zh-CN"), "events")).toBe("events");
+  });
+
+  it("names the AI's words in the reader's language, whatever their case, and leaves words it does not know", () => {
+    expect(labelOf(translator("zh-CN"), "aiWords", "PASS")).toBe("通过");
+    expect(labelOf(translator("zh-CN"), "aiWords", "frustrated")).toBe("沮丧");
+    expect(labelOf(translator("en"), "aiWords", "REVIEW")).toBe("Review");
+    expect(labelOf(translator("zh-CN"), "aiWords", "wistful")).toBe("wistful");
   });
 });

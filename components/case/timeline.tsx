@@ -1,12 +1,10 @@
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { formatDateTime } from "@/lib/i18n/format";
-import type { Locale, MessageKey, Translate } from "@/lib/i18n";
+import { labelOf, type Locale, type Translate } from "@/lib/i18n";
 
 /** The person-readable name of an audit action; an action without one shows as recorded. */
 export function eventLabel(t: Translate, action: string): string {
-  const key = `events.${action}` as MessageKey;
-  const label = t(key);
-  return label === key ? action : label;
+  return labelOf(t, "events", action);
 }
 
 export function Timeline({ events, t, locale, timeZone }: { events: { id: string; action: string; actor: string | null; at: Date }[]; t: Translate; locale: Locale; timeZone: string }) {

@@ -16,7 +16,8 @@ export async function getCaseDetail(prisma: PrismaClient, merchantId: string, ca
     case: c,
     decision,
     hasReasoning,
-    holder,
+    // whoever holds the case, and until when (shown to the others)
+    holder: holder && { ...holder, until: c.claimExpiresAt!.toISOString() },
     timeline: events.map((e) => ({ id: e.id.toString(), action: e.action, actor: e.actorId ? (actors.get(e.actorId) ?? "—") : null, at: e.createdAt, after: e.after })),
   };
 }

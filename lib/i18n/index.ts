@@ -19,6 +19,13 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
+/** The message at `prefix.value` (value as the AI or Alipay sent it, case-insensitive), or the value itself when there is none. */
+export function labelOf(t: Translate, prefix: string, value: string): string {
+  const key = `${prefix}.${value.toLowerCase()}` as MessageKey;
+  const label = t(key);
+  return label === key ? value : label;
+}
+
 export function translator(locale: Locale): Translate {
   const messages = MESSAGES[locale];
   return (key, vars) => {

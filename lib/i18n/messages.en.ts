@@ -264,9 +264,9 @@ export const en = {
     note: "Note (optional)",
     submit: "Submit decision",
     submitting: "Submitting…",
-    heldBy: "{name} is working on this case; you can read it but not decide.",
+    heldBy: "{name} is working on this case until {time} at the latest; you can read it but not decide.",
     youHold: "You hold this case until {time}.",
-    notOpen: "This case is {status}; there is nothing to decide.",
+    notOpen: "Nothing to decide: this case is {status}.",
     lastError: "Last error",
     retry: "Retry refund",
     feedback: "Reply to the complaint",
@@ -281,7 +281,20 @@ export const en = {
     earlierReply: "The reply sent before; correct it or send it again.",
     aiDraft: "Drafted by the AI; edit before sending.",
     decidedOk: "Decision saved.",
+    replyQueued: "Reply queued; it goes to Alipay in a moment.",
     readOnly: "Your role can read this case but not decide it.",
+  },
+  /** the AI's recommendation and sentiment words, as the AI sends them (lower-cased) */
+  aiWords: {
+    pass: "Pass",
+    review: "Review",
+    reject: "Reject",
+    positive: "positive",
+    neutral: "neutral",
+    negative: "negative",
+    frustrated: "frustrated",
+    angry: "angry",
+    polite: "polite",
   },
   /** a case's timeline: one label per audit action that concerns a case */
   events: {

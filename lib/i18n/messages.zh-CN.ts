@@ -264,7 +264,7 @@ export const zhCN: Messages = {
     note: "备注（可选）",
     submit: "提交决定",
     submitting: "正在提交…",
-    heldBy: "{name} 正在处理此案件；你可以查看但不能决定。",
+    heldBy: "{name} 正在处理此案件（最迟至 {time}）；你可以查看但不能决定。",
     youHold: "你持有此案件直到 {time}。",
     notOpen: "此案件状态为「{status}」，无需处理。",
     lastError: "最近错误",
@@ -281,7 +281,19 @@ export const zhCN: Messages = {
     earlierReply: "这是上次发送的答复，可修改后重新发送。",
     aiDraft: "由 AI 起草，发送前请修改。",
     decidedOk: "决定已保存。",
+    replyQueued: "回复已排队，稍后发送给支付宝。",
     readOnly: "你的角色可以查看此案件，但不能决定。",
+  },
+  aiWords: {
+    pass: "通过",
+    review: "复核",
+    reject: "拒绝",
+    positive: "积极",
+    neutral: "中性",
+    negative: "消极",
+    frustrated: "沮丧",
+    angry: "愤怒",
+    polite: "礼貌",
   },
   events: {
     case: {
