@@ -19,7 +19,7 @@ const CATALOG: Record<string, { categories: string[]; price: [number, number] }>
 };
 
 const REASONS = {
-  "zh-CN": ["商品与描述不符", "未收到货", "包装破损，茶叶受潮", "重复扣款", "不想要了，七天无理由退货", "收到的是假货", "配件缺失", "物流太慢，已在别处购买"],
+  "zh-CN": ["商品与描述不符", "未收到货", "包装破损，商品受损", "重复扣款", "不想要了，七天无理由退货", "收到的是假货", "配件缺失", "物流太慢，已在别处购买"],
   en: ["Item not as described", "Parcel never arrived", "Box crushed, product damaged", "Charged twice", "Changed my mind within 7 days", "Received a counterfeit", "Parts missing", "Shipping too slow, bought elsewhere"],
 };
 
@@ -307,7 +307,7 @@ export async function seedDemo(
       if (isOpen && kind === "DISPUTE" && openDisputes++ % 5 === 1) {
         // An agent replied and Alipay refused the reply: it waits in the failed lane to be reopened.
         const repliedAt = new Date(assessedAt.getTime() + 45 * 60_000);
-        const content = locale === "zh-CN" ? "您好，请加我微信 tea-shop 处理退款。" : "Hello, add me on WeChat at tea-shop and we will sort out the refund.";
+        const content = locale === "zh-CN" ? `您好，请加我微信 ${slug}-shop 处理退款。` : `Hello, add me on WeChat at ${slug}-shop and we will sort out the refund.`;
         Object.assign(cases.at(-1)!, {
           status: "FAILED",
           decidedAt: repliedAt,
