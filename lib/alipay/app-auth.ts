@@ -8,6 +8,13 @@ export class MerchantNotConnectedError extends BusinessError {
   }
 }
 
+type MerchantApp = { alipayAppId: string | null; alipayAppAuthToken: string | null };
+
+/** Our app can act for this merchant: it is the merchant's own app, or the merchant authorized it. */
+export function actsFor(m: MerchantApp, appId: string): boolean {
+  return m.alipayAppId === appId || (!!m.alipayAppId && !!m.alipayAppAuthToken);
+}
+
 /**
  * Whom a call for a merchant acts as (decision 009):
  * - the merchant whose Alipay app ours is (`alipayAppId` = our app id): our app itself, no token;

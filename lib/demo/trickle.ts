@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { fenToYuan } from "../alipay/money";
 import { createRefundRequest } from "../intake/service";
-import type { Services } from "../runtime/services";
+import { actsFor } from "../alipay/app-auth";
+import { sandboxScope, type Services } from "../runtime/services";
 import { DEMO_MERCHANTS } from "./accounts";
 import { rng } from "./rng";
 import { log } from "../observability/log";
@@ -26,9 +27,9 @@ export function startTrickle(s: Services, { intervalMs = 20_000, signal }: { int
       const paid = r.chance(0.1) ? r.int(20_100, 90_000) : r.int(990, 19_900);
       // The trade (and a complaint about it) is the merchant's: one our app acts for by token, or the app's own.
       const account = await s.deps.prisma.merchant.findUnique({ where: { id: merchant.id }, select: { alipayAppId: true, alipayAppAuthToken: true } });
-      const scope = account?.alipayAppId && account.alipayAppAuthToken ? { auth_app_id: account.alipayAppId } : {};
+      const scope = sandboxScope(account);
       sandbox.createTrade({ out_trade_no: outTradeNo, total_amount: fenToYuan(paid), ...scope });
-      if (tick % 4 === 0 && account?.alipayAppId && (account.alipayAppAuthToken || account.alipayAppId === s.client.appId)) {
+      if (tick % 4 === 0 && account && actsFor(account, s.client.appId)) {
         sandbox.createComplaint({ out_trade_no: outTradeNo, complain_reason: r.pick(REASONS), complain_amount: fenToYuan(paid), ...scope });
         return;
       }

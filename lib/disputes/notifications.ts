@@ -1,3 +1,4 @@
+import { actsFor } from "../alipay/app-auth";
 import type { AlipayClient } from "../alipay/client";
 import type { PrismaClient } from "../generated/prisma/client";
 import { ingestComplaint, verifyComplaintNotification } from "./intake";
@@ -11,7 +12,7 @@ export async function handleComplaintNotification(prisma: PrismaClient, client: 
   const merchant = await prisma.merchant.findUnique({ where: { alipayAppId: verified.appId }, select: { id: true, alipayAppId: true, alipayAppAuthToken: true } });
   if (!merchant) return { status: 400, body: "fail", reason: `no merchant uses app ${verified.appId}` };
   // Only a merchant our app can ask about the complaint: its own, or one that authorized it.
-  if (merchant.alipayAppId !== client.appId && !merchant.alipayAppAuthToken) return { status: 400, body: "fail", reason: `app ${verified.appId} has not authorized this app` };
+  if (!actsFor(merchant, client.appId)) return { status: 400, body: "fail", reason: `app ${verified.appId} has not authorized this app` };
   await ingestComplaint(prisma, client, merchant.id, verified.complainEventId);
   return { status: 200, body: "success" };
 }

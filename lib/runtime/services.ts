@@ -50,6 +50,11 @@ export function services(): Promise<Services> {
   return holder.__consoleServices;
 }
 
+/** Where the sandbox keeps a merchant's trades and complaints: under its app when our app acts for it by token, else as the app's own. */
+export function sandboxScope(m: { alipayAppId: string | null; alipayAppAuthToken: string | null } | null): { auth_app_id?: string } {
+  return m?.alipayAppId && m.alipayAppAuthToken ? { auth_app_id: m.alipayAppId } : {};
+}
+
 /**
  * The sandbox stands in for the merchants' Alipay accounts: tell it which merchants our app acts
  * for, and about the trades and complaints of open cases, each under its own merchant.
@@ -57,15 +62,12 @@ export function services(): Promise<Services> {
 export async function registerOpenTrades(s: Services) {
   if (!s.sandbox) return 0;
   const sandbox = s.sandbox;
-  const scopes = new Map<string, string>();
-  for (const m of await s.deps.prisma.merchant.findMany({ where: { alipayAppId: { not: null }, alipayAppAuthToken: { not: null } }, select: { id: true, alipayAppId: true, alipayAppAuthToken: true } })) {
-    sandbox.authorize(m.alipayAppId!, m.alipayAppAuthToken!);
-    scopes.set(m.id, m.alipayAppId!);
+  const scopes = new Map<string, { auth_app_id?: string }>();
+  for (const m of await s.deps.prisma.merchant.findMany({ select: { id: true, alipayAppId: true, alipayAppAuthToken: true } })) {
+    if (m.alipayAppId && m.alipayAppAuthToken) sandbox.authorize(m.alipayAppId, m.alipayAppAuthToken);
+    scopes.set(m.id, sandboxScope(m));
   }
-  const scope = (merchantId: string) => {
-    const authAppId = scopes.get(merchantId);
-    return authAppId ? { auth_app_id: authAppId } : {};
-  };
+  const scope = (merchantId: string) => scopes.get(merchantId) ?? {};
   const open = await s.deps.prisma.case.findMany({
     where: { kind: "REFUND", status: { in: ["NEW", "ASSESSING", "REVIEW", "ESCALATED", "APPROVED", "EXECUTING", "FAILED"] } },
     select: { merchantId: true, outTradeNo: true, tradeNo: true, paidAmountFen: true },

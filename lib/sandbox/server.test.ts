@@ -223,6 +223,22 @@ describe("an app acting for merchants (app_auth_token)", () => {
     const swapped = await call(sandbox, "POST", "/v3/alipay/merchant/tradecomplain/batchquery", { page_num: 1 }, { appAuthToken: token, sendToken: other });
     expect([swapped.status, body(swapped).code]).toEqual([401, "invalid-signature"]);
   });
+
+  it("issues authorizations at start and over the control API, refusing bad or conflicting ones with a clear 400", async () => {
+    const s = await startTestSandbox({ authorizations: { "2021000000000444demo-token": "2021000000000444" } });
+    try {
+      const listed = await call(s, "POST", "/v3/alipay/merchant/tradecomplain/batchquery", { page_num: 1 }, { appAuthToken: "2021000000000444demo-token" });
+      expect([listed.status, body(listed).total_size]).toEqual([200, 0]);
+      const post = (b: unknown) => fetch(`${s.url}/__sandbox/authorizations`, { method: "POST", body: JSON.stringify(b) }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
+      const issued = await post({ auth_app_id: "2021000000000445" });
+      expect(issued).toMatchObject({ status: 200, json: { auth_app_id: "2021000000000445", app_auth_token: expect.stringMatching(/^2021000000000445[0-9a-f]{32}$/) } });
+      expect((await post({ auth_app_id: "2021000000000446", app_auth_token: "2021000000000444demo-token" })).json).toMatchObject({ code: "invalid-parameter", message: expect.stringContaining("already issued") });
+      expect((await post({ app_auth_token: "x" })).status).toBe(400);
+      expect((await post({ auth_app_id: "2021000000000447", app_auth_token: "short" })).status).toBe(400);
+    } finally {
+      await s.close();
+    }
+  });
 });
 
 describe("rate limit", () => {
